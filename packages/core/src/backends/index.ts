@@ -1,1 +1,1 @@
-export {};
+export { registerWasmTrainingKernels } from './wasm-kernels/register-wasm-training-kernels';

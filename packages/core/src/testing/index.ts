@@ -1,1 +1,2 @@
 export { expectNoLeakedTensors } from './no-leaks';
+export { TEST_BACKENDS, useBackend } from './backends';
