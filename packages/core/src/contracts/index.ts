@@ -6,3 +6,4 @@ export type { Critic, CriticOutput } from './critic';
 export type { Bound, BoundResult, EstimateKind } from './bound';
 export type { ViewGenerator, Views } from './view-generator';
 export type { ComputeOptions, Objective, ObjectiveOutput, OptimizerGroup } from './objective';
+export type { Batch, DataSource } from './data-source';
