@@ -29,6 +29,7 @@ const pkg = {
   description,
   license: 'MIT',
   type: 'module',
+  engines: { node: '>=20.10' },
   sideEffects: false,
   main: './dist/index.cjs',
   module: './dist/index.js',
