@@ -1,0 +1,2 @@
+export { applyPointwise } from './pointwise';
+export { locationLayout, type LocationLayout } from './location-layout';
