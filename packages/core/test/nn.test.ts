@@ -67,7 +67,7 @@ describe('nn layers', () => {
 
   it('LayerNorm normalises each position over channels', async () => {
     const ln = new LayerNorm({ channels: 4 });
-    const y = await ln.apply(tf.tensor2d([[1, 2, 3, 4]])).data();
+    const y = Array.from(await ln.apply(tf.tensor2d([[1, 2, 3, 4]])).data());
     const mean = y.reduce((a, b) => a + b, 0) / 4;
     const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / 4;
     expect(mean).toBeCloseTo(0, 5);
