@@ -10,7 +10,7 @@ let globalVariableCounter = 0;
  */
 export class Module implements Parameterised {
   private readonly ownVariables = new Map<string, tf.Variable>();
-  private readonly children = new Map<string, Module>();
+  private readonly children = new Map<string, Parameterised>();
 
   protected addVariable(name: string, initial: tf.Tensor, trainable = true): tf.Variable {
     if (this.ownVariables.has(name) || this.children.has(name)) {
@@ -23,7 +23,8 @@ export class Module implements Parameterised {
     return variable;
   }
 
-  protected addModule<T extends Module>(name: string, child: T): T {
+  /** Adds a child whose variables appear under `name/` (any `Parameterised`, e.g. a plugin). */
+  protected addModule<T extends Parameterised>(name: string, child: T): T {
     if (this.ownVariables.has(name) || this.children.has(name)) {
       throw new Error(`${this.constructor.name}: a variable or child named '${name}' already exists`);
     }

@@ -8,5 +8,9 @@ import type { PluginSelection } from './plugin-selection';
  */
 export interface PluginContext {
   readonly rng: Rng;
-  create<T>(kind: PluginKind, selection: PluginSelection): T;
+  /**
+   * Builds a part. `role` names it within its parent ("critic5", "critic7") so two parts of the
+   * same plugin get independent random streams rather than identical initial weights.
+   */
+  create<T>(kind: PluginKind, selection: PluginSelection, role?: string): T;
 }

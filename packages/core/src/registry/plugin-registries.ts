@@ -42,9 +42,10 @@ export class PluginRegistries {
       );
     }
     const { name, options } = parsed.data;
+    const own = rng.fork(`${kind}/${name}`);
     const context: PluginContext = {
-      rng: rng.fork(`${kind}/${name}`),
-      create: <U>(k: PluginKind, s: PluginSelection) => this.create<U>(k, s, rng.fork(`${kind}/${name}`)),
+      rng: own,
+      create: <U>(k: PluginKind, s: PluginSelection, role = '') => this.create<U>(k, s, own.fork(`part/${role}`)),
     };
     return this.of<T>(kind).create(name, options ?? {}, context);
   }

@@ -1,0 +1,21 @@
+import { definePlugin, z } from '@infomax/core';
+import { DimConvEncoder, DIM_CONV_ENCODER_DEFAULTS } from '../dim/dim-conv-encoder';
+import { positiveInt } from './schemas';
+
+const d = DIM_CONV_ENCODER_DEFAULTS;
+
+export const dimBasicEncoderOptionsSchema = z.strictObject({
+  inputSize: z.union([z.literal(28), z.literal(32)]).default(d.inputSize),
+  inChannels: positiveInt().default(d.inChannels),
+  yDim: positiveInt().default(d.yDim),
+  widths: z.tuple([positiveInt(), positiveInt(), positiveInt()]).default([...d.widths]),
+  fcUnits: positiveInt().default(d.fcUnits),
+});
+
+export const dimBasicEncoderPlugin = definePlugin({
+  kind: 'encoder',
+  name: 'dim-basic',
+  description: 'Deep InfoMax conv encoder for 28 or 32 px images: global (Y), local, conv, fc',
+  optionsSchema: dimBasicEncoderOptionsSchema,
+  create: (options, { rng }) => new DimConvEncoder(options, rng),
+});

@@ -1,0 +1,2 @@
+export { convOutputSize } from './conv-arithmetic';
+export { assertImageInput, assertImageShape, type ImageInputExpectation } from './image-input';
