@@ -1,0 +1,8 @@
+import { parseIdx } from '../idx/parse-idx';
+import type { IdxTensor } from '../idx/idx-types';
+import { readMaybeGzip } from './read-maybe-gzip';
+
+/** Reads an IDX file, raw or gzip-compressed; errors name the file. */
+export async function readIdxFile(path: string): Promise<IdxTensor> {
+  return parseIdx(await readMaybeGzip(path), { source: path });
+}
