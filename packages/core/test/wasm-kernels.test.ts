@@ -118,7 +118,8 @@ describe('wasm training kernels', () => {
     const rng = new Rng('conv2d');
     for (const c of CONV_CASES) {
       it(c.name, async () => {
-        const inputs = [random(rng, c.x), random(rng, c.f), random(rng, convOutShape(c.x, c.f, c.stride, c.pad, false))];
+        const dy = random(rng, convOutShape(c.x, c.f, c.stride, c.pad, false));
+        const inputs = [random(rng, c.x), random(rng, c.f), dy];
         const grads = convGrads(c.stride, c.pad);
         expectClose(await on('cpu', inputs, grads), await on('wasm', inputs, grads));
       });
@@ -127,12 +128,14 @@ describe('wasm training kernels', () => {
 
   describe('both input-gradient forms match the cpu backend', () => {
     const rng = new Rng('input-grad-forms');
-    for (const c of CONV_CASES.filter((k) => k.name !== '1x1 s1 valid (pointwise)')) {
+    for (const c of CONV_CASES) {
       it(c.name, async () => {
         const [dy, f] = [random(rng, convOutShape(c.x, c.f, c.stride, c.pad, false)), random(rng, c.f)];
-        const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
-        const [reference] = await on('cpu', [dy, f], (d, ff) =>
-          tf.engine().runKernel('Conv2DBackpropInput', { dy: d, filter: ff }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
+        const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x } as unknown as tf.NamedAttrMap;
+        const [reference] = await on(
+          'cpu',
+          [dy, f],
+          (d, ff) => tf.engine().runKernel('Conv2DBackpropInput', { dy: d, filter: ff }, attrs) as tf.Tensor,
         );
         await useBackend('wasm');
         const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.stride, 1, c.pad);
@@ -153,7 +156,8 @@ describe('wasm training kernels', () => {
     const rng = new Rng('depthwise');
     for (const c of DEPTHWISE_CASES) {
       it(c.name, async () => {
-        const inputs = [random(rng, c.x), random(rng, c.f), random(rng, convOutShape(c.x, c.f, c.stride, c.pad, true))];
+        const dy = random(rng, convOutShape(c.x, c.f, c.stride, c.pad, true));
+        const inputs = [random(rng, c.x), random(rng, c.f), dy];
         const grads = convGrads(c.stride, c.pad, true);
         expectClose(await on('cpu', inputs, grads), await on('wasm', inputs, grads));
       });
@@ -176,12 +180,14 @@ describe('wasm training kernels', () => {
     const run = (filterShape: Shape4, dilations: number) => (xx: tf.Tensor, ff: tf.Tensor, dd: tf.Tensor) => {
       const attrs = { strides: 1, pad: 'same', dilations } as unknown as tf.NamedAttrMap;
       const e = tf.engine();
+      const inputShape = x.shape;
       return [
         e.runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xx, dy: dd }, { ...attrs, filterShape }) as tf.Tensor,
-        e.runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dd, filter: ff }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
+        e.runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dd, filter: ff }, { ...attrs, inputShape }) as tf.Tensor,
       ];
     };
-    const [refFilter, refInput] = await on('cpu', [x, { values: dilated, shape: dilatedShape }, dy], run(dilatedShape, 1));
+    const dilatedFilter = { values: dilated, shape: dilatedShape };
+    const [refFilter, refInput] = await on('cpu', [x, dilatedFilter, dy], run(dilatedShape, 1));
     const [wasmFilter, wasmInput] = await on('wasm', [x, f, dy], run(f.shape as Shape4, d));
     const sampled = new Float32Array(3 * 3 * 8);
     for (let a = 0; a < 3; a++)
@@ -194,7 +200,9 @@ describe('wasm training kernels', () => {
     it('matches the cpu backend, adding duplicates and dropping ids out of range', async () => {
       const rng = new Rng('segments');
       const x = random(rng, [40, 3, 5]);
-      const ids = { values: Int32Array.from({ length: 40 }, (_, i) => ((i * 7) % 13) - 2), shape: [40], dtype: 'int32' as const };
+      // Ids -2..10 against 9 segments: repeats, and some out of range at both ends.
+      const idValues = Int32Array.from({ length: 40 }, (_, i) => ((i * 7) % 13) - 2);
+      const ids = { values: idValues, shape: [40], dtype: 'int32' as const };
       const sum = (xx: tf.Tensor, ii: tf.Tensor) => tf.unsortedSegmentSum(xx, ii as tf.Tensor1D, 9);
       const [reference] = await on('cpu', [x, ids], sum);
       const [actual] = await on('wasm', [x, ids], sum);
@@ -203,7 +211,8 @@ describe('wasm training kernels', () => {
 
     it('sums by hand-checked segments, int32 and multi-dimensional ids included', async () => {
       await useBackend('wasm');
-      const floats = tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]), tf.tensor1d([2, 0, 2, 5], 'int32'), 3);
+      const rows = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+      const floats = tf.unsortedSegmentSum(rows, tf.tensor1d([2, 0, 2, 5], 'int32'), 3);
       expect(floats.arraySync()).toEqual([[3, 4], [0, 0], [6, 8]]);
       const ints = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 1, 0, 1], 'int32'), 2);
       expect(ints.dtype).toBe('int32');
@@ -246,8 +255,9 @@ describe('wasm training kernels', () => {
 
     const rng = new Rng('nchw');
     const [dyN, f] = [random(rng, [2, 4, 3, 3]), random(rng, [3, 3, 3, 4])];
-    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NCHW', inputShape: [2, 3, 5, 5] } as unknown as tf.NamedAttrMap;
-    const run = (d: tf.Tensor, ff: tf.Tensor) => tf.engine().runKernel('Conv2DBackpropInput', { dy: d, filter: ff }, attrs) as tf.Tensor;
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NCHW', inputShape: [2, 3, 5, 5] };
+    const run = (d: tf.Tensor, ff: tf.Tensor) =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: d, filter: ff }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
     expectClose(await on('cpu', [dyN, f], run), await on('wasm', [dyN, f], run));
   });
 
@@ -257,10 +267,12 @@ describe('wasm training kernels', () => {
     const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
     const f = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
     const fd = tf.randomNormal([3, 3, 3, 2]) as tf.Tensor4D;
-    const params = tf.randomNormal([5, 4]);
+    const params = tf.randomNormal([4, 5]);
     const indices = tf.tensor1d([0, 3, 3, 9], 'int32');
     const step = () => {
-      const [a, b] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'same').sum())([x, f]);
+      const [a, b] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+        tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'same').sum(),
+      )([x, f]);
       const [c, d] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
         tf.depthwiseConv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'same').sum(),
       )([x, fd]);
@@ -291,7 +303,10 @@ describe('wasm training kernels', () => {
     }
     const xs = tf.tensor4d(pixels, [count, 10, 10, 1]);
     const ys = tf.tensor2d(labels, [count, 1]);
-    const init = (shape: number[], fanIn: number) => tf.variable(tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b)), shape).mul(Math.sqrt(2 / fanIn)));
+    const init = (shape: number[], fanIn: number) => {
+      const values = rng.normalArray(shape.reduce((a, b) => a * b));
+      return tf.variable(tf.tensor(values, shape).mul(Math.sqrt(2 / fanIn)));
+    };
     const w1 = init([3, 3, 1, 8], 9);
     const w2 = init([3, 3, 8, 8], 72);
     const dense = init([4 * 4 * 8, 1], 128);

@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '../backends/wasm-kernels/register-wasm-training-kernels';
+import { initBackend } from '../backends/init-backend';
 
 /** The backends numeric suites run on here, and the float32 tolerance that fits each. */
 export const TEST_BACKENDS: readonly { name: 'cpu' | 'wasm'; tolerance: number }[] = [
@@ -7,13 +6,10 @@ export const TEST_BACKENDS: readonly { name: 'cpu' | 'wasm'; tolerance: number }
   { name: 'wasm', tolerance: 1e-5 },
 ];
 
-/** Switches the global tfjs backend for a test suite (loading wasm and its training kernels). */
+/**
+ * Switches the global tfjs backend for a test suite: the same loading as `initBackend` (wasm
+ * with infomax's training kernels), silently, and throwing if the backend cannot start.
+ */
 export async function useBackend(name: string): Promise<void> {
-  if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmTrainingKernels();
-  }
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`Backend '${name}' failed to initialise`);
-  await tf.ready();
+  await initBackend({ backend: name, log: false });
 }

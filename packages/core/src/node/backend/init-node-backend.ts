@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import { announceBackend } from '../../backends/announce-backend';
+import type { BackendChoice, BackendLog } from '../../backends/backend-choice';
+import { errorMessage, portable } from '../../backends/init-backend';
+import { activate } from '../../backends/activate-backend';
+import { importModule, isModuleNotFound, type ModuleLoader } from './module-loader';
+import { requestedNodeBackend, type NodeBackendName } from './node-backend-names';
+
+export interface InitNodeBackendOptions {
+  /** Overrides INFOMAX_BACKEND; default 'auto' (tfjs-node-gpu, tfjs-node, wasm, cpu). */
+  backend?: NodeBackendName | (string & {});
+  /** false silences the one-line announcement on stderr; a function receives it instead. */
+  log?: BackendLog;
+  /** Where INFOMAX_BACKEND is read; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** How optional packages are loaded; default a dynamic import. Injected by tests. */
+  loadModule?: ModuleLoader;
+}
+
+const NATIVE_PACKAGES = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+} as const;
+
+/** A candidate was not installed: skip quietly under 'auto'. */
+class NotInstalled extends Error {}
+
+/**
+ * Selects and initialises the fastest tfjs backend this Node process can run. 'auto' tries
+ * '@tensorflow/tfjs-node-gpu', then '@tensorflow/tfjs-node' (both optional peers, loaded only if
+ * installed), then wasm (with infomax's training kernels), then cpu; a candidate that is
+ * installed but fails leaves a notice. A backend asked for by name must work or this throws.
+ * The choice is printed once per process on stderr.
+ */
+export async function initNodeBackend(options: InitNodeBackendOptions = {}): Promise<BackendChoice> {
+  const requested = requestedNodeBackend(options.backend, options.env ?? process.env);
+  const load = options.loadModule ?? importModule;
+  const choice = requested === 'auto' ? await autoNode(load) : await strictNode(requested, load);
+  announceBackend(choice, options.log, (line) => process.stderr.write(`${line}\n`));
+  return choice;
+}
+
+async function strictNode(name: Exclude<NodeBackendName, 'auto'>, load: ModuleLoader): Promise<BackendChoice> {
+  try {
+    return await candidate(name, load);
+  } catch (error) {
+    if (error instanceof NotInstalled) {
+      throw new Error(`Backend '${name}' needs ${error.message}`);
+    }
+    throw new Error(`Backend '${name}' could not be initialised: ${errorMessage(error)}`);
+  }
+}
+
+async function autoNode(load: ModuleLoader): Promise<BackendChoice> {
+  const notices: string[] = [];
+  const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+  for (const name of order) {
+    try {
+      const choice = await candidate(name, load);
+      return { ...choice, notices: [...notices, ...choice.notices] };
+    } catch (error) {
+      if (name === 'cpu') throw error;
+      if (!(error instanceof NotInstalled)) notices.push(`${name} skipped: ${errorMessage(error)}`);
+    }
+  }
+  throw new Error('unreachable: cpu is always last');
+}
+
+async function candidate(name: Exclude<NodeBackendName, 'auto'>, load: ModuleLoader): Promise<BackendChoice> {
+  if (name === 'wasm' || name === 'cpu') return portable(name);
+  return nativeBackend(NATIVE_PACKAGES[name], load);
+}
+
+/** Loads a tfjs-node package, which registers the 'tensorflow' backend, and activates it. */
+async function nativeBackend(pkg: string, load: ModuleLoader): Promise<BackendChoice> {
+  try {
+    await load(pkg);
+  } catch (error) {
+    if (isModuleNotFound(error, pkg)) {
+      throw new NotInstalled(`${pkg}, which is not installed (pnpm add ${pkg}; its install downloads libtensorflow)`);
+    }
+    throw new Error(`${pkg} is installed but failed to load: ${errorMessage(error)}`);
+  }
+  if (tf.findBackendFactory('tensorflow') === null) {
+    throw new Error(
+      `${pkg} loaded but its 'tensorflow' backend is not visible to this @tensorflow/tfjs ` +
+        `(${tf.version.tfjs}); install versions that match so both share one tfjs-core`,
+    );
+  }
+  await activate('tensorflow');
+  const notices: string[] = [];
+  let device = 'CPU';
+  if (pkg.endsWith('-gpu')) {
+    const usingGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    device = usingGpu ? 'GPU' : 'CPU, no GPU visible';
+    if (!usingGpu) notices.push(`${pkg} is installed but sees no GPU: libtensorflow runs on the CPU`);
+  }
+  return {
+    backend: 'tensorflow',
+    source: pkg,
+    description: `tensorflow (${pkg}, ${device}), kernels: native`,
+    notices,
+  };
+}
