@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild(['src/index.ts', 'src/node/index.ts']);
+// One Node entry (the CLI needs the filesystem throughout) plus the executable.
+export default packageBuild(['src/index.ts', 'src/bin.ts']);

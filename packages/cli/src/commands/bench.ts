@@ -1,0 +1,37 @@
+import { BENCH_CONFIGS, benchConfig } from '../bench/bench-configs';
+import { runBench } from '../bench/run-bench';
+import { say, warn, type CliIo } from '../cli-io';
+import { usageError } from '../errors/cli-error';
+import { ExitCode } from '../errors/exit-codes';
+import { PLUGIN_MODULES } from '../plugin-modules';
+import { startBackend } from '../run/start-backend';
+
+export interface BenchCommandOptions {
+  /** Timed steps per config (BENCHMARKS.md: at least 30). */
+  steps?: number;
+  warmup?: number;
+  backend?: string;
+}
+
+/**
+ * `infomax bench [names...]`: times the training step of each benchmark config of
+ * shared/spec/BENCHMARKS.md (all by default) and prints one JSON line per config on stdout.
+ * The harness and the configs live in src/bench/; this file only wires them to the command line.
+ */
+export async function benchCommand(names: readonly string[], options: BenchCommandOptions, io: CliIo): Promise<number> {
+  const known = BENCH_CONFIGS.map((c) => c.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw usageError(`unknown benchmark ${unknown.map((n) => `'${n}'`).join(', ')}; benchmarks: ${known.join(', ')}`);
+  }
+  const choice = await startBackend(options.backend, io);
+  const kernels = /kernels: (.*)$/.exec(choice.description)?.[1] ?? choice.backend;
+  for (const name of names.length > 0 ? names : known) {
+    const steps = options.steps ?? 30;
+    const warmupSteps = options.warmup ?? 3;
+    warn(io, `infomax bench: ${name} on ${choice.description}: ${warmupSteps} warm-up + ${steps} timed steps`);
+    const result = await runBench(benchConfig(name), { modules: PLUGIN_MODULES, steps, warmupSteps, kernels });
+    say(io, JSON.stringify(result));
+  }
+  return ExitCode.Ok;
+}

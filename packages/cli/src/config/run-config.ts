@@ -1,0 +1,39 @@
+import { pluginSelectionSchema, trainerConfigSchema, z } from '@infomax/core';
+import { datasetSpecSchema } from '@infomax/data/node';
+import { knnOptionsSchema, linearProbeOptionsSchema } from '@infomax/eval';
+
+/** What `infomax eval` does with a run: sizes of the splits, the probe and the kNN. */
+export const evalConfigSchema = z.object({
+  /** Examples of the train split to fit the probe on (the first N); `--max-train` overrides. */
+  maxTrain: z.number().int().positive().default(10_000),
+  /** Examples of the test split to score (the first N); `--max-test` overrides. */
+  maxTest: z.number().int().positive().default(2_000),
+  /** Examples per featurizer call. */
+  batchSize: z.number().int().positive().default(256),
+  linearProbe: linearProbeOptionsSchema.prefault({ weightDecayCandidates: [0, 1e-4, 1e-3, 1e-2] }),
+  /** `false` skips kNN. */
+  knn: z.union([z.literal(false), knnOptionsSchema]).prefault({}),
+  /** Seed of the randomly initialised baseline (same config, never trained); default: seed + 1. */
+  baselineSeed: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Everything a run needs, resolved from a preset, a config file and the flags: `infomax train`
+ * writes it to `<run>/config.json` before training, and `--resume`, `eval` and `report` read it.
+ */
+export const runConfigSchema = z.object({
+  /** The preset this config started from, for the record (changes nothing by itself). */
+  preset: z.string().optional(),
+  /** Seeds the weights (through the container), shuffling, views and per-step randomness. */
+  seed: z.number().int().nonnegative().default(0),
+  data: datasetSpecSchema,
+  objective: pluginSelectionSchema,
+  viewGenerator: pluginSelectionSchema,
+  trainer: trainerConfigSchema,
+  eval: evalConfigSchema.prefault({}),
+});
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type EvalConfig = z.output<typeof evalConfigSchema>;
+export type DataSpec = z.output<typeof datasetSpecSchema>;
