@@ -10,6 +10,14 @@ for (const { name, tolerance } of TEST_BACKENDS) {
   describe(`Adam (${name})`, () => {
     beforeAll(() => useBackend(name));
 
+    it('frees every tensor it allocated when disposed', () => {
+      const w = tf.variable(tf.zeros([3, 4]));
+      const before = tf.memory().numTensors;
+      new Adam([['w', w]], { learningRate: 0.1 }).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      w.dispose();
+    });
+
     it('matches a hand-computed update on a 2-element variable for 2 steps', async () => {
       const w = tf.variable(tf.tensor1d([1, -2]));
       const adam = new Adam([['w', w]], { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });

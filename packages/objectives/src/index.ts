@@ -1,4 +1,4 @@
-export { amdimMultiNce, type AmdimEmbeddings, type AmdimMultiNceOptions, type AmdimMultiNceResult } from './amdim/multiscale-nce';
+export { amdimMultiNce, type AmdimEmbeddings, type AmdimMultiNceOptions, type AmdimMultiNceResult, type AmdimScoreFunction } from './amdim/multiscale-nce';
 export { AmdimObjective, type AmdimParts } from './amdim/amdim-objective';
 export { drawLocations, selectLocations } from './amdim/select-locations';
 export { OnlineProbe, PROBE_FEATURES, PROBE_LABELS, type OnlineProbeOptions } from './probe/online-probe';

@@ -81,6 +81,15 @@ describe('AMDIM objective', () => {
     expect((await out.metrics.regularizer!.data())[0]).toBe(0);
   });
 
+  it("scores through the critic's own scoreEmbeddings (a critic option changes the loss)", async () => {
+    const v = views(4, 8);
+    const loss = async (options: Record<string, unknown>) =>
+      (await build(options).compute(v, { training: false, rng: new Rng(2) }).loss.data())[0]!;
+    const scaled = await loss({});
+    const unscaled = await loss({ localCritic: { name: 'dot-product', options: { antecedentHead: 'none', consequentHead: 'amdim-residual', scaleBySqrtDim: false } } });
+    expect(unscaled).not.toBeCloseTo(scaled, 3);
+  });
+
   it('adds an online probe group on detached f1 when labels exist', async () => {
     const objective = build({ probe: { numClasses: 3 } });
     const [probe] = objective.auxiliaryGroups();

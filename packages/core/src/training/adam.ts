@@ -28,6 +28,14 @@ interface Slot {
   v: tf.Variable;
 }
 
+/** A non-trainable zero variable shaped like `variable`; the initial tensor is freed at once. */
+function zeroSlot(variable: tf.Variable): tf.Variable {
+  const initial = tf.zerosLike(variable);
+  const slot = tf.variable(initial, false);
+  initial.dispose();
+  return slot;
+}
+
 /**
  * Adam (Kingma & Ba 2015) with state keyed by variable paths rather than tfjs's global variable
  * names, which depend on creation order in a process and so cannot key a portable checkpoint.
@@ -61,8 +69,8 @@ export class Adam {
       }
       this.slots.set(path, {
         variable,
-        m: tf.variable(tf.zerosLike(variable), false),
-        v: tf.variable(tf.zerosLike(variable), false),
+        m: zeroSlot(variable),
+        v: zeroSlot(variable),
       });
     }
   }

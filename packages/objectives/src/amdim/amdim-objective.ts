@@ -28,7 +28,9 @@ export interface AmdimParts {
 /**
  * AMDIM (Bachman et al. 2019) as a composition: any encoder yielding f1 / f5 / f7, any
  * separable critic for the heads, any bound for the multiscale NCE. Both views go through the
- * encoder separately, so batch-norm statistics are per view, as in the paper.
+ * encoder separately, so batch-norm statistics are per view, as in the paper. r1 is critic5's
+ * antecedent embedding of f1 (no head in the paper) and serves both the 1->5 and 1->7 pairs;
+ * scores come from each critic's `scoreEmbeddings`.
  */
 export class AmdimObjective extends Module implements Objective {
   readonly name = 'amdim';
@@ -73,9 +75,14 @@ export class AmdimObjective extends Module implements Objective {
     const [view1, view2] = requireViews(views, ['view1', 'view2'], 'AMDIM');
     const a = this.embed(view1!, options.training);
     const b = this.embed(view2!, options.training);
+    const { critic5, critic7 } = this.parts;
     const result = amdimMultiNce(a.embeddings, b.embeddings, {
       rng: options.rng,
       bound: this.parts.bound,
+      scorers: {
+        r5: (u, v) => critic5.scoreEmbeddings(u, v).scores as tf.Tensor2D,
+        r7: (u, v) => critic7.scoreEmbeddings(u, v).scores as tf.Tensor2D,
+      },
     });
     return {
       loss: result.loss,

@@ -12,6 +12,9 @@ export interface AmdimEmbeddings {
   r7: tf.Tensor4D;
 }
 
+/** Scores sources [B, D] against every location of every target map [B, L, D] -> [B, B*L]. */
+export type AmdimScoreFunction = (sources: tf.Tensor2D, targets: tf.Tensor3D) => tf.Tensor2D;
+
 export interface AmdimMultiNceOptions {
   /** Fix the 5x5 source location of each image (flat row-major index), per view; for tests. */
   sourceLocations?: { a: number[]; b: number[] };
@@ -19,6 +22,12 @@ export interface AmdimMultiNceOptions {
   rng?: Rng;
   /** The bound; default InfoNCE with AMDIM's clip 20 and l2 0.05. */
   bound?: BoundLike;
+  /**
+   * How sources are scored against the 5x5 and 7x7 targets; default u . v / sqrt(D). The AMDIM
+   * objective passes its critics' `scoreEmbeddings`, so a critic's own scoring (a temperature,
+   * a bilinear form) is used.
+   */
+  scorers?: { r5?: AmdimScoreFunction; r7?: AmdimScoreFunction };
 }
 
 export interface AmdimMultiNceResult {
@@ -66,10 +75,17 @@ export function amdimMultiNce(a: AmdimEmbeddings, b: AmdimEmbeddings, options: A
     const masks = new Map<number, tf.Tensor2D>();
     const maskFor = (l: number) => masks.get(l) ?? masks.set(l, sameImageMask(batch, l)).get(l)!;
     const scale = 1 / Math.sqrt(depth);
+    const scaledDot: AmdimScoreFunction = (source, target) =>
+      tf.mul(tf.matMul(source, tf.reshape(target, [batch * target.shape[1], depth]), false, true), scale) as tf.Tensor2D;
+    const score = (target: tf.Tensor3D) =>
+      (target.shape[1] === 25 ? options.scorers?.r5 : options.scorers?.r7) ?? scaledDot;
 
     const direction = (source: tf.Tensor2D, target: tf.Tensor3D) => {
       const l = target.shape[1];
-      const scores = tf.mul(tf.matMul(source, tf.reshape(target, [batch * l, depth]), false, true), scale) as tf.Tensor2D;
+      const scores = score(target)(source, target);
+      if (scores.shape[0] !== batch || scores.shape[1] !== batch * l) {
+        throw new Error(`an AMDIM scorer must return [B, B*L] = [${batch}, ${batch * l}] scores, got [${scores.shape.join(', ')}]`);
+      }
       const r = bound(scores, maskFor(l));
       const regularizer = r.terms.regularizer ?? tf.scalar(0);
       return { nce: tf.sub(r.loss, regularizer), regularizer, estimate: r.estimate };

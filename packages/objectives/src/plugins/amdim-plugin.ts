@@ -30,6 +30,8 @@ export const amdimObjectivePlugin = definePlugin({
           antecedentChannels: d,
           consequentChannels: channelsOf(shapes[feature], feature, options.encoder.name),
           units: d,
+          // AMDIM scores u . v / sqrt(D) (section 3 of OBJECTIVES.md).
+          scaleBySqrtDim: true,
         }),
         role,
       );
