@@ -3,7 +3,7 @@
 // on synthetic shapes; evaluate with a linear probe and kNN beside the raw-pixel and
 // random-encoder baselines; write runs/demo/report.html. About 15 minutes on 2 CPU cores.
 //
-//   pnpm demo [--steps N] [--batch-size N] [--out runs/demo] [--backend wasm]
+//   pnpm demo [--steps N] [--batch-size N] [--out runs/demo] [--backend wasm] [--feature f7]
 import { existsSync, rmSync } from 'node:fs';
 import { ensureBuilt, infomax } from './ensure-built.mjs';
 
@@ -29,6 +29,10 @@ infomax(
     : ['train', '--preset', 'amdim', '--out', out, '--steps', steps, '--batch-size', batchSize, '--backend', backend,
        '--set', 'objective.options.encoder.options.ndf=16', '--set', 'objective.options.encoder.options.nRkhs=128'],
 );
-infomax(['eval', out, '--backend', backend]);
+// The global vector f1 (128-d here) is the paper's probe input; at this small budget the 7x7
+// map f7 is the stronger representation. Both are probed; the report shows the last (f7).
+const feature = option('feature', 'f7');
+if (feature !== 'f1') infomax(['eval', out, '--backend', backend, '--feature', 'f1']);
+infomax(['eval', out, '--backend', backend, '--feature', feature]);
 infomax(['report', out]);
 console.log(`\ninfomax demo: open ${out}/report.html`);

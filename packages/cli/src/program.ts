@@ -85,8 +85,9 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .argument('<run>', 'run folder')
     .option('--max-train <n>', 'train examples for the probe (default: eval.maxTrain, 10000)', positive)
     .option('--max-test <n>', 'test examples to score (default: eval.maxTest, 2000)', positive)
+    .option('--feature <name>', "encoder feature to probe, e.g. f1, f5, f7 (AMDIM), global, fc, conv (DIM) (default: eval.feature, else the objective's)")
     .addOption(backendOption())
-    .action(async (run: string, flags: { maxTrain?: number; maxTest?: number; backend?: string }) => {
+    .action(async (run: string, flags: { maxTrain?: number; maxTest?: number; feature?: string; backend?: string }) => {
       state.exitCode = await evalCommand(run, flags, io);
     });
 

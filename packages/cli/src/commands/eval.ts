@@ -18,6 +18,8 @@ import { displayPath } from './train';
 export interface EvalCommandOptions {
   maxTrain?: number;
   maxTest?: number;
+  /** Encoder feature to probe; overrides `eval.feature`. */
+  feature?: string;
   backend?: string;
 }
 
@@ -49,6 +51,7 @@ export async function evalCommand(runDir: string, options: EvalCommandOptions, i
     ...config.eval,
     ...(options.maxTrain !== undefined ? { maxTrain: options.maxTrain } : {}),
     ...(options.maxTest !== undefined ? { maxTest: options.maxTest } : {}),
+    ...(options.feature !== undefined ? { feature: options.feature } : {}),
   };
   const logger = { warn: (message: string) => warn(io, `infomax: warning: ${message}`) };
   const checkpoint = await new FileCheckpointStore(folder.checkpointsDir, { logger }).loadLatest();
@@ -92,15 +95,15 @@ export async function evalCommand(runDir: string, options: EvalCommandOptions, i
       ].join(' | '),
     );
     await appendSession(folder.environmentFile, sessionRecord('eval', choice));
-    const trainedName = `${trained.name} (step ${checkpoint.step})`;
+    const trainedName = `${trained.name}${settings.feature ? ` ${settings.feature}` : ''} (step ${checkpoint.step})`;
     const rows = await evaluateRepresentations({
       train: train.source,
       test: test.source,
       numClasses,
       candidates: [
         { name: 'raw pixels', featurize: rawPixelFeaturizer() },
-        { name: `random init (seed ${baselineSeed})`, featurize: (x) => random.features(input.apply(x)) },
-        { name: trainedName, featurize: (x) => trained.features(input.apply(x)) },
+        { name: `random init (seed ${baselineSeed})`, featurize: (x) => random.features(input.apply(x), settings.feature) },
+        { name: trainedName, featurize: (x) => trained.features(input.apply(x), settings.feature) },
       ],
       options: {
         batchSize: settings.batchSize,

@@ -13,6 +13,11 @@ export const evalConfigSchema = z.object({
   linearProbe: linearProbeOptionsSchema.prefault({ weightDecayCandidates: [0, 1e-4, 1e-3, 1e-2] }),
   /** `false` skips kNN. */
   knn: z.union([z.literal(false), knnOptionsSchema]).prefault({}),
+  /**
+   * Which of the encoder's features to probe (e.g. AMDIM's `f1` / `f5` / `f7`, DIM's `global` /
+   * `fc` / `conv` / `local`); default: the objective's own choice (AMDIM f1, DIM Y, CPC contexts).
+   */
+  feature: z.string().min(1).optional(),
   /** Seed of the randomly initialised baseline (same config, never trained); default: seed + 1. */
   baselineSeed: z.number().int().nonnegative().optional(),
 });

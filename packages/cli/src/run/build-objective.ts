@@ -39,7 +39,7 @@ export function formatCount(n: number): string {
 
 /** An objective that can give frozen features for evaluation (AMDIM's f1, DIM's Y ...). */
 export interface FeaturizingObjective extends Objective {
-  features(x: tf.Tensor): tf.Tensor;
+  features(x: tf.Tensor, feature?: string): tf.Tensor;
 }
 
 export function requireFeatures(objective: Objective): FeaturizingObjective {

@@ -99,11 +99,18 @@ export class AmdimObjective extends Module implements Objective {
     return this.parts.probe ? [this.parts.probe] : [];
   }
 
-  /** Features for evaluation: the global vector f1 (in inference mode). */
-  features(x: tf.Tensor): tf.Tensor2D {
+  /**
+   * Frozen features for evaluation, flattened to [B, D], in inference mode: the global vector
+   * f1 by default (the paper's probe input), or any encoder feature by name (`f5`, `f7`).
+   */
+  features(x: tf.Tensor, feature = 'f1'): tf.Tensor2D {
     return tf.tidy(() => {
-      const f1 = this.parts.encoder.apply(x, { training: false }).f1!;
-      return tf.reshape(f1, [f1.shape[0]!, -1]) as tf.Tensor2D;
+      const features = this.parts.encoder.apply(x, { training: false });
+      const f = features[feature];
+      if (!f) {
+        throw new Error(`AMDIM's encoder has no feature '${feature}'; it yields ${Object.keys(features).map((n) => `'${n}'`).join(', ')}`);
+      }
+      return tf.reshape(f, [f.shape[0]!, -1]) as tf.Tensor2D;
     });
   }
 
