@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeakedTensors, registerWasmTrainingKernels, Rng, useBackend } from '@infomax/core';
 import { wasmTrainingKernelStatus } from '../src/backends/wasm-kernels/register-wasm-training-kernels';
 import { col2imInputGrad } from '../src/backends/wasm-kernels/col2im-input-grad';
 import { subPixelInputGrad } from '../src/backends/wasm-kernels/conv2d-backprop-input';
 import { composeWasmKernel } from '../src/backends/wasm-kernels/wasm-kernel-scope';
+import { setSimdKernelsEnabled, simdKernelsFor } from '../src/backends/wasm-simd/simd-kernels';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
@@ -111,20 +112,51 @@ describe('wasm training kernels', () => {
       DepthwiseConv2dNativeBackpropInput: 'infomax',
       UnsortedSegmentSum: 'infomax',
       Conv2DBackpropInput: 'infomax',
+      BatchMatMul: 'infomax',
+      _FusedMatMul: 'infomax',
+      Slice: 'infomax',
+      SplitV: 'infomax',
+      Unpack: 'infomax',
+      StridedSlice: 'infomax',
+      Identity: 'infomax',
+      Cast: 'infomax',
+      AvgPoolGrad: 'infomax',
+      Tile: 'infomax',
+      Sum: 'infomax',
+      Mean: 'infomax',
+      Conv2D: 'infomax',
     });
   });
 
-  describe('conv2d gradients match the cpu backend', () => {
-    const rng = new Rng('conv2d');
-    for (const c of CONV_CASES) {
-      it(c.name, async () => {
-        const dy = random(rng, convOutShape(c.x, c.f, c.stride, c.pad, false));
-        const inputs = [random(rng, c.x), random(rng, c.f), dy];
-        const grads = convGrads(c.stride, c.pad);
-        expectClose(await on('cpu', inputs, grads), await on('wasm', inputs, grads));
-      });
-    }
+  it('loads the SIMD kernels (gemm, im2col, col2im) on the wasm backend', () => {
+    const kernels = simdKernelsFor(tf.backend());
+    expect(kernels).not.toBeNull();
+    expect(typeof kernels?.gemm).toBe('function');
   });
+
+  // With infomax's SIMD kernels (im2col / col2im + gemm) and without them (compositions of
+  // XNNPACK-backed tfjs kernels, the fallback where wasm SIMD is missing).
+  for (const simd of [true, false]) {
+    describe(`conv2d and its gradients match the cpu backend (${simd ? 'SIMD gemm' : 'tfjs compositions'})`, () => {
+      const rng = new Rng('conv2d');
+      afterAll(() => setSimdKernelsEnabled(true));
+      for (const c of CONV_CASES) {
+        it(c.name, async () => {
+          const dy = random(rng, convOutShape(c.x, c.f, c.stride, c.pad, false));
+          const inputs = [random(rng, c.x), random(rng, c.f), dy];
+          const grads = convGrads(c.stride, c.pad);
+          const both = (x: tf.Tensor, f: tf.Tensor, w: tf.Tensor) => [
+            tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad),
+            ...grads(x, f, w),
+          ];
+          const reference = await on('cpu', inputs, both);
+          setSimdKernelsEnabled(simd);
+          expectClose(reference, await on('wasm', inputs, both));
+          setSimdKernelsEnabled(true);
+        });
+      }
+    });
+  }
 
   describe('both input-gradient forms match the cpu backend', () => {
     const rng = new Rng('input-grad-forms');

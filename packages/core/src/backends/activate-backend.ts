@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels/register-wasm-training-kernels';
+import { loadSimdKernels } from './wasm-simd/simd-kernels';
 
 /**
  * Loads '@tensorflow/tfjs-backend-wasm' (a dynamic import, so bundles that never pick wasm can
@@ -10,6 +11,9 @@ export async function activateWasmBackend(): Promise<{ description: string }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   registerWasmTrainingKernels();
   await activate('wasm');
+  // infomax's SIMD kernels (gemm) run on the backend's memory; without them the training
+  // kernels fall back to compositions of tfjs' own.
+  await loadSimdKernels(tf.backend() as never);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm.getThreadsCount();
   return {

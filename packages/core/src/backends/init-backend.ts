@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { announceBackend } from './announce-backend';
 import type { BackendChoice, BackendLog } from './backend-choice';
 import { activate, activateWasmBackend } from './activate-backend';
+import { registerTileGradient } from '../tensor/tile-gradient';
 
 /** The backends that run anywhere tfjs does (browsers included), and 'auto'. */
 export const PORTABLE_BACKENDS = ['auto', 'wasm', 'cpu', 'webgl'] as const;
@@ -49,6 +50,8 @@ async function autoPortable(): Promise<BackendChoice> {
 
 /** Activates one portable backend by name, throwing if it cannot. */
 export async function portable(name: string): Promise<BackendChoice> {
+  // Backend-independent: tfjs' Tile / broadcastTo gradient is one Slice + Add per tile.
+  registerTileGradient();
   if (name === 'wasm') {
     const { description } = await activateWasmBackend();
     return { backend: 'wasm', source: '@tensorflow/tfjs-backend-wasm', description, notices: [] };

@@ -1,4 +1,5 @@
 export { ShapeError } from './shape-error';
 export { assertShape, assertShapes, assertSameShape, type DimSpec } from './shape-assertions';
 export { logSumExp, maskedLogSoftmax } from './log-sum-exp';
-export { stopGradient } from './stop-gradient';
+export { detached, stopGradient } from './stop-gradient';
+export { registerTileGradient, tileGradient } from './tile-gradient';

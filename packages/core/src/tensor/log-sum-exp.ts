@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { stopGradient } from './stop-gradient';
+import { detached } from './stop-gradient';
 
 /**
  * log(sum(exp(x))) along `axis`, computed as m + log(sum(exp(x - m))) with m the (gradient-free)
@@ -7,8 +7,12 @@ import { stopGradient } from './stop-gradient';
  */
 export function logSumExp(x: tf.Tensor, axis: number | number[] = -1, keepDims = false): tf.Tensor {
   return tf.tidy(() => {
-    const m = stopGradient(tf.max(x, axis, true));
-    const safeM = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+    // The shift is gradient-free (it cancels out), and computed off the tape so backprop skips
+    // max's gradient entirely.
+    const safeM = detached(() => {
+      const m = tf.max(x, axis, true);
+      return tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+    });
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, safeM)), axis, true)), safeM);
     return keepDims ? lse : tf.squeeze(lse, typeof axis === 'number' ? [axis < 0 ? x.rank + axis : axis] : axis);
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, Module, type ApplyOptions, type ContextNetwork, type Rng } from '@infomax/core';
 import { GruCell } from '../layers/gru-cell';
+import { gruSequence } from '../layers/gru-sequence';
 import { withDefaults } from '../util/with-defaults';
 
 export interface GruContextNetworkOptions {
@@ -39,13 +40,12 @@ export class GruContextNetwork extends Module implements ContextNetwork {
     const h = this.options.hiddenSize;
     return tf.tidy(() => {
       const projected = tf.reshape(this.cell.projectInputs(tf.reshape(z, [b * t, -1]) as tf.Tensor2D), [b, t, 3 * h]);
-      let state = tf.zeros([b, h]) as tf.Tensor2D;
-      const states: tf.Tensor2D[] = [];
-      for (const step of tf.unstack(projected, 1) as tf.Tensor2D[]) {
-        state = this.cell.step(step, state);
-        states.push(state);
-      }
-      return tf.stack(states, 1) as tf.Tensor3D;
+      // One op over the whole sequence, with a hand-written backward pass through time.
+      return gruSequence(
+        projected as tf.Tensor3D,
+        this.cell.recurrentKernel as tf.Tensor2D,
+        this.cell.recurrentBias as tf.Tensor1D,
+      );
     });
   }
 

@@ -7,6 +7,8 @@ import {
   isPointwise,
   type FilterGradAxis,
 } from './conv-geometry';
+import { simdKernelsFor } from '../wasm-simd/simd-kernels';
+import { im2colFilterGrad } from './im2col-filter-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
 
 type Shape4 = [number, number, number, number];
@@ -36,9 +38,11 @@ export function conv2dBackpropFilterWasm({
     false,
     'channelsLast',
   );
-  return composeWasmKernel(backend, (scope) =>
-    isPointwise(info) ? pointwiseFilterGrad(scope, x, dy, info) : transposedFilterGrad(scope, x, dy, info),
-  );
+  const kernels = x.dtype === 'float32' ? simdKernelsFor(backend) : null;
+  return composeWasmKernel(backend, (scope) => {
+    if (kernels) return im2colFilterGrad(scope, kernels, x, dy, info);
+    return isPointwise(info) ? pointwiseFilterGrad(scope, x, dy, info) : transposedFilterGrad(scope, x, dy, info);
+  });
 }
 
 /** dF of a 1x1, stride-1, unpadded conv: x^T dy over all N*H*W positions. */

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { convAxes, explicitPadding, subPixelAxis, type SubPixelAxis } from './conv-geometry';
 import { col2imInputGrad } from './col2im-input-grad';
 import { subPixelConvFilter } from './sub-pixel-filter';
+import { simdKernelsFor } from '../wasm-simd/simd-kernels';
+import { gemmInputGrad } from './gemm-input-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
 
 type Shape4 = [number, number, number, number];
@@ -31,6 +33,10 @@ export function conv2dBackpropInputWasm({
     false,
     'channelsLast',
   );
+  const kernels = dy.dtype === 'float32' ? simdKernelsFor(backend) : null;
+  if (kernels) {
+    return composeWasmKernel(backend, (scope) => gemmInputGrad(scope, kernels, dy, filter, info));
+  }
   return composeWasmKernel(backend, (scope) =>
     inputGradForm(info) === 'col2im'
       ? col2imInputGrad(scope, dy, filter, info)

@@ -15,15 +15,28 @@ export class WasmKernelScope {
   constructor(readonly backend: BackendWasm) {}
 
   /** Runs the wasm kernel `kernelName` and tracks its output as an intermediate. */
-  run(kernelName: string, inputs: Record<string, tf.TensorInfo>, attrs: object = {}): tf.TensorInfo {
+  run(kernelName: string, inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[], attrs: object = {}): tf.TensorInfo {
     const kernel = tf.getKernel(kernelName, 'wasm');
     if (kernel === undefined) {
       throw new Error(`infomax wasm kernels: the wasm backend has no '${kernelName}' kernel to compose with`);
     }
-    const out = kernel.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: this.backend });
+    return this.call(kernel.kernelFunc, inputs, attrs, kernelName);
+  }
+
+  /**
+   * Runs a kernel function directly (e.g. a stock kernel that an infomax kernel replaced) and
+   * tracks its output. Concat-like kernels take their inputs as an array.
+   */
+  call(
+    kernelFunc: tf.KernelFunc,
+    inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[],
+    attrs: object = {},
+    label = 'kernel',
+  ): tf.TensorInfo {
+    const out = kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, attrs: attrs as tf.NamedAttrMap, backend: this.backend });
     if (Array.isArray(out)) {
       this.intermediates.push(...out);
-      throw new Error(`infomax wasm kernels: '${kernelName}' returned ${out.length} outputs, expected one`);
+      throw new Error(`infomax wasm kernels: '${label}' returned ${out.length} outputs, expected one`);
     }
     this.intermediates.push(out);
     return out;
@@ -46,6 +59,18 @@ export class WasmKernelScope {
     const info = this.backend.makeOutput(shape, dtype, undefined, values);
     this.intermediates.push(info);
     return info;
+  }
+
+  /** A new uninitialised wasm tensor owned by this scope (for kernels that write it directly). */
+  output(shape: number[], dtype: tf.DataType = 'float32'): tf.TensorInfo {
+    const info = this.backend.makeOutput(shape, dtype);
+    this.intermediates.push(info);
+    return info;
+  }
+
+  /** Byte offset of a tensor's data in the wasm heap. */
+  offset(x: tf.TensorInfo): number {
+    return (this.backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
   }
 
   /** Reads a tensor's values: on wasm a copy out of the module's heap, not a device sync. */

@@ -3,6 +3,7 @@ import { announceBackend } from '../../backends/announce-backend';
 import type { BackendChoice, BackendLog } from '../../backends/backend-choice';
 import { errorMessage, portable } from '../../backends/init-backend';
 import { activate } from '../../backends/activate-backend';
+import { registerTileGradient } from '../../tensor/tile-gradient';
 import { importModule, isModuleNotFound, type ModuleLoader } from './module-loader';
 import { requestedNodeBackend, type NodeBackendName } from './node-backend-names';
 
@@ -87,6 +88,8 @@ async function nativeBackend(pkg: string, load: ModuleLoader): Promise<BackendCh
         `(${tf.version.tfjs}); install versions that match so both share one tfjs-core`,
     );
   }
+  // Gradients are backend-independent: tfjs-node gets the one-reduction-per-axis Tile gradient too.
+  registerTileGradient();
   await activate('tensorflow');
   const notices: string[] = [];
   let device = 'CPU';

@@ -1,0 +1,151 @@
+import { F32, FunctionWriter, I32, V128, type Local } from './wasm-assembler';
+
+/**
+ * gemm(a, b, c, M, N, K, sam, sak, sbk, scm, accumulate, pack): C[M, N] (+)= A[M, K] B[K, N],
+ * f32. `pack` is 0 or a scratch buffer of K * 32 bytes for 8-column panels of B.
+ *
+ * All pointers and strides are in bytes. A's element (m, k) is at a + m*sam + k*sak, so a
+ * transposed A is just other strides; B's rows are contiguous along n (b + k*sbk + n*4); C's
+ * rows along n too (c + m*scm + n*4). With accumulate = 1 the product is added to C.
+ *
+ * Why not XNNPACK's: tfjs' wasm matMul packs its right operand on every call, and its packing
+ * runs at 7-45 ns per element (measured), so an [8, 128] x [128, 384] product or a filter
+ * gradient with K = 28800 spends most of its time packing. This kernel reads B in place: tiles
+ * of 4 rows x 8 columns held in 8 f32x4 accumulators, each k broadcasting one A element per
+ * row against two B vectors; 4- and 1-column panels and single rows take the remainders.
+ */
+export interface GemmShape {
+  /** Rows of the main register tile (4-6: 2 accumulators per row, 16 v128 registers on x64). */
+  rows: number;
+  /** Depth steps per loop iteration. */
+  unroll: 1 | 2;
+  /** Multiply-adds as relaxed-SIMD f32x4.relaxed_madd (one fused op where the CPU has FMA). */
+  fma?: boolean;
+}
+
+export const GEMM_SHAPE: GemmShape = { rows: 4, unroll: 1 };
+
+export function writeGemm(shape: GemmShape = GEMM_SHAPE): FunctionWriter {
+  const f = new FunctionWriter('gemm', new Array(12).fill(I32));
+  const [a, b, c, M, N, K, sam, sak, sbk, scm, accumulate, pack] = f.params as [
+    Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
+  ];
+  // The current column panel of B: its first element and its row stride.
+  const pbase = f.local(I32);
+  const pstride = f.local(I32);
+  const src = f.local(I32);
+  const n0 = f.local(I32);
+  const m0 = f.local(I32);
+  const kk = f.local(I32);
+  const bp = f.local(I32);
+  const cp = f.local(I32);
+  const maxRows = Math.max(4, shape.rows);
+  const ap = Array.from({ length: maxRows }, () => f.local(I32));
+  const acc = Array.from({ length: maxRows }, () => [f.local(V128), f.local(V128)]);
+  const vb = [f.local(V128), f.local(V128)];
+  const va = f.local(V128);
+  const facc = Array.from({ length: maxRows }, () => f.local(F32));
+  const fb = f.local(F32);
+
+  const tile = (mr: number, nr: number) => {
+    const vectors = nr / 4;
+    for (let i = 0; i < mr; i++) {
+      f.get(a).get(m0).i32(i).i32Add().get(sam).i32Mul().i32Add().set(ap[i]!);
+    }
+    f.get(pbase).set(bp);
+    for (let i = 0; i < mr; i++) {
+      if (nr === 1) f.f32(0).set(facc[i]!);
+      else for (let j = 0; j < vectors; j++) f.v128Zero().set(acc[i]![j]!);
+    }
+    // One depth step: B's row (2, 1 or 1/4 vectors), then each row's A element times it.
+    const step = () => {
+      if (nr === 1) f.get(bp).f32Load().set(fb);
+      else for (let j = 0; j < vectors; j++) f.get(bp).v128Load(16 * j).set(vb[j]!);
+      for (let i = 0; i < mr; i++) {
+        if (nr === 1) {
+          f.get(facc[i]!).get(ap[i]!).f32Load().get(fb).f32Mul().f32Add().set(facc[i]!);
+        } else {
+          f.get(ap[i]!).v128Load32Splat().set(va);
+          for (let j = 0; j < vectors; j++) {
+            if (shape.fma) f.get(va).get(vb[j]!).get(acc[i]![j]!).f32x4RelaxedMadd().set(acc[i]![j]!);
+            else f.get(acc[i]![j]!).get(va).get(vb[j]!).f32x4Mul().f32x4Add().set(acc[i]![j]!);
+          }
+        }
+        f.addTo(ap[i]!, sak);
+      }
+      f.addTo(bp, pstride);
+    };
+    f.get(K).set(kk);
+    f.block().loop();
+    f.get(kk).i32(shape.unroll).i32LtS().brIf(1);
+    for (let u = 0; u < shape.unroll; u++) step();
+    f.get(kk).i32(shape.unroll).i32Sub().set(kk);
+    f.br(0).end().end();
+    if (shape.unroll === 2) {
+      f.get(kk).if();
+      step();
+      f.end();
+    }
+    for (let i = 0; i < mr; i++) {
+      f.get(c).get(m0).i32(i).i32Add().get(scm).i32Mul().i32Add().get(n0).i32(2).i32Shl().i32Add().set(cp);
+      if (nr === 1) {
+        f.get(accumulate).if().get(facc[i]!).get(cp).f32Load().f32Add().set(facc[i]!).end();
+        f.get(cp).get(facc[i]!).f32Store();
+      } else {
+        for (let j = 0; j < vectors; j++) {
+          f.get(accumulate).if().get(acc[i]![j]!).get(cp).v128Load(16 * j).f32x4Add().set(acc[i]![j]!).end();
+          f.get(cp).get(acc[i]![j]!).v128Store(16 * j);
+        }
+      }
+    }
+  };
+
+  // All row tiles of the current column panel: blocks of 4 rows, then single rows. An 8-wide
+  // panel is first copied to `pack` (when given) as contiguous 32-byte rows: B's own rows can be
+  // 4 KB apart or a multiple of it, and a K x 8 panel read in place then thrashes one L1 set.
+  const rows = (nr: number) => {
+    f.get(b).get(n0).i32(2).i32Shl().i32Add().set(pbase);
+    f.get(sbk).set(pstride);
+    if (nr === 8) {
+      f.get(pack).if();
+      f.get(pbase).set(src).get(pack).set(bp).get(K).set(kk);
+      f.block().loop();
+      f.get(kk).i32Eqz().brIf(1);
+      f.get(bp).get(src).v128Load(0).v128Store(0);
+      f.get(bp).get(src).v128Load(16).v128Store(16);
+      f.addTo(src, sbk).addTo(bp, 32);
+      f.get(kk).i32(1).i32Sub().set(kk);
+      f.br(0).end().end();
+      f.get(pack).set(pbase).i32(32).set(pstride);
+      f.end();
+    }
+    f.i32(0).set(m0);
+    for (const mr of shape.rows > 4 ? [shape.rows, 4] : [4]) {
+      f.block().loop();
+      f.get(M).get(m0).i32Sub().i32(mr).i32LtS().brIf(1);
+      tile(mr, nr);
+      f.addTo(m0, mr).br(0).end().end();
+    }
+    f.block().loop();
+    f.get(m0).get(M).i32GeS().brIf(1);
+    tile(1, nr);
+    f.addTo(m0, 1).br(0).end().end();
+  };
+
+  f.i32(0).set(n0);
+  // Panels of 8 columns.
+  f.block().loop();
+  f.get(N).get(n0).i32Sub().i32(8).i32LtS().brIf(1);
+  rows(8);
+  f.addTo(n0, 8).br(0).end().end();
+  // One panel of 4 columns.
+  f.get(N).get(n0).i32Sub().i32(4).i32GeS().if();
+  rows(4);
+  f.addTo(n0, 4).end();
+  // Single columns.
+  f.block().loop();
+  f.get(n0).get(N).i32GeS().brIf(1);
+  rows(1);
+  f.addTo(n0, 1).br(0).end().end();
+  return f;
+}

@@ -1,0 +1,299 @@
+/**
+ * A minimal WebAssembly binary writer: just what infomax's SIMD kernels need (i32 / f32 / v128
+ * locals, structured control flow, loads and stores on one imported memory). Kernels are
+ * written as TypeScript that emits instructions, so no wasm toolchain is needed to build them.
+ */
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
+
+function uleb(value: number, out: number[]): void {
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+}
+
+function sleb(value: number, out: number[]): void {
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return;
+  }
+}
+
+function name(text: string, out: number[]): void {
+  const bytes = new TextEncoder().encode(text);
+  uleb(bytes.length, out);
+  out.push(...bytes);
+}
+
+/** A local variable (or parameter) of the function being written. */
+export type Local = { readonly index: number; readonly type: ValType };
+
+/** The body of one function: declare locals, then emit instructions in order. */
+export class FunctionWriter {
+  readonly code: number[] = [];
+  private readonly extraLocals: ValType[] = [];
+  readonly params: Local[];
+
+  constructor(
+    readonly exportName: string,
+    paramTypes: readonly ValType[],
+  ) {
+    this.params = paramTypes.map((type, index) => ({ index, type }));
+  }
+
+  local(type: ValType): Local {
+    this.extraLocals.push(type);
+    return { index: this.params.length + this.extraLocals.length - 1, type };
+  }
+
+  private op(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+
+  private simd(opcode: number): this {
+    this.code.push(0xfd);
+    uleb(opcode, this.code);
+    return this;
+  }
+
+  private memarg(align: number, offset: number): this {
+    uleb(align, this.code);
+    uleb(offset, this.code);
+    return this;
+  }
+
+  // Control flow. Blocks and loops take no values and produce none.
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  if(): this {
+    return this.op(0x04, 0x40);
+  }
+  else(): this {
+    return this.op(0x05);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    this.op(0x0c);
+    uleb(depth, this.code);
+    return this;
+  }
+  brIf(depth: number): this {
+    this.op(0x0d);
+    uleb(depth, this.code);
+    return this;
+  }
+
+  get(l: Local): this {
+    this.op(0x20);
+    uleb(l.index, this.code);
+    return this;
+  }
+  set(l: Local): this {
+    this.op(0x21);
+    uleb(l.index, this.code);
+    return this;
+  }
+  tee(l: Local): this {
+    this.op(0x22);
+    uleb(l.index, this.code);
+    return this;
+  }
+
+  i32(value: number): this {
+    this.op(0x41);
+    sleb(value, this.code);
+    return this;
+  }
+  f32(value: number): this {
+    this.op(0x43);
+    this.code.push(...new Uint8Array(new Float32Array([value]).buffer));
+    return this;
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  i32And(): this {
+    return this.op(0x71);
+  }
+  i32GeS(): this {
+    return this.op(0x4e);
+  }
+  i32LeS(): this {
+    return this.op(0x4c);
+  }
+  i32GtS(): this {
+    return this.op(0x4a);
+  }
+
+  f32Load(offset = 0): this {
+    return this.op(0x2a).memarg(2, offset);
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38).memarg(2, offset);
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  f32Mul(): this {
+    return this.op(0x94);
+  }
+
+  v128Load(offset = 0): this {
+    return this.simd(0x00).memarg(2, offset);
+  }
+  v128Load32Splat(offset = 0): this {
+    return this.simd(0x09).memarg(2, offset);
+  }
+  v128Store(offset = 0): this {
+    return this.simd(0x0b).memarg(2, offset);
+  }
+  v128Zero(): this {
+    this.simd(0x0c);
+    this.code.push(...new Array<number>(16).fill(0));
+    return this;
+  }
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
+  /** a * b + c, fused where the engine's relaxed SIMD does (relaxed-simd proposal). */
+  f32x4RelaxedMadd(): this {
+    return this.simd(0x105);
+  }
+  f32x4ExtractLane(lane: number): this {
+    this.simd(0x1f);
+    this.code.push(lane);
+    return this;
+  }
+
+  /** local += value (i32). */
+  addTo(l: Local, value: Local | number): this {
+    this.get(l);
+    if (typeof value === 'number') this.i32(value);
+    else this.get(value);
+    return this.i32Add().set(l);
+  }
+
+  /** The local declarations and code of the function body section entry. */
+  body(): number[] {
+    const groups: [number, ValType][] = [];
+    for (const type of this.extraLocals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === type) last[0]++;
+      else groups.push([1, type]);
+    }
+    const out: number[] = [];
+    uleb(groups.length, out);
+    for (const [count, type] of groups) {
+      uleb(count, out);
+      out.push(type);
+    }
+    out.push(...this.code, 0x0b);
+    return out;
+  }
+
+  signature(): number[] {
+    const out = [0x60];
+    uleb(this.params.length, out);
+    out.push(...this.params.map((p) => p.type));
+    out.push(0);
+    return out;
+  }
+}
+
+/**
+ * A module that imports one memory as env.memory (shared when the host's is) and exports the
+ * given functions, which return nothing.
+ */
+export function assembleModule(functions: readonly FunctionWriter[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const section = (id: number, content: number[]) => {
+    out.push(id);
+    uleb(content.length, out);
+    out.push(...content);
+  };
+  const types: number[] = [];
+  uleb(functions.length, types);
+  for (const f of functions) types.push(...f.signature());
+  section(1, types);
+
+  const imports: number[] = [];
+  uleb(1, imports);
+  name('env', imports);
+  name('memory', imports);
+  imports.push(0x02);
+  if (sharedMemory) {
+    imports.push(0x03);
+    uleb(0, imports);
+    uleb(65536, imports);
+  } else {
+    imports.push(0x00);
+    uleb(0, imports);
+  }
+  section(2, imports);
+
+  const funcs: number[] = [];
+  uleb(functions.length, funcs);
+  functions.forEach((_, i) => uleb(i, funcs));
+  section(3, funcs);
+
+  const exports: number[] = [];
+  uleb(functions.length, exports);
+  functions.forEach((f, i) => {
+    name(f.exportName, exports);
+    exports.push(0x00);
+    uleb(i, exports);
+  });
+  section(7, exports);
+
+  const code: number[] = [];
+  uleb(functions.length, code);
+  for (const f of functions) {
+    const body = f.body();
+    uleb(body.length, code);
+    code.push(...body);
+  }
+  section(10, code);
+  return new Uint8Array(out);
+}
