@@ -116,8 +116,9 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .argument('[names...]', 'amdim-bench, dim-bench, cpc-bench (default: all)')
     .option('--steps <n>', 'timed steps per config', positive, 30)
     .option('--warmup <n>', 'untimed warm-up steps', nonNegative, 3)
+    .option('--profile', 'per-kernel time of one step, as a table (stderr) and JSON (stdout)')
     .addOption(backendOption())
-    .action(async (names: string[], flags: { steps: number; warmup: number; backend?: string }) => {
+    .action(async (names: string[], flags: { steps: number; warmup: number; backend?: string; profile?: boolean }) => {
       state.exitCode = await benchCommand(names, flags, io);
     });
 

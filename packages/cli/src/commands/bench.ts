@@ -1,4 +1,5 @@
 import { BENCH_CONFIGS, benchConfig } from '../bench/bench-configs';
+import { formatKernelProfile, profileBench } from '../bench/kernel-profile';
 import { runBench } from '../bench/run-bench';
 import { say, warn, type CliIo } from '../cli-io';
 import { usageError } from '../errors/cli-error';
@@ -11,6 +12,8 @@ export interface BenchCommandOptions {
   steps?: number;
   warmup?: number;
   backend?: string;
+  /** Print the per-kernel time of one step (a table on stderr, JSON on stdout) instead of timing. */
+  profile?: boolean;
 }
 
 /**
@@ -27,6 +30,12 @@ export async function benchCommand(names: readonly string[], options: BenchComma
   const choice = await startBackend(options.backend, io);
   const kernels = /kernels: (.*)$/.exec(choice.description)?.[1] ?? choice.backend;
   for (const name of names.length > 0 ? names : known) {
+    if (options.profile) {
+      const profile = await profileBench(benchConfig(name), PLUGIN_MODULES, kernels, options.warmup ?? 2);
+      warn(io, formatKernelProfile(profile));
+      say(io, JSON.stringify(profile));
+      continue;
+    }
     const steps = options.steps ?? 30;
     const warmupSteps = options.warmup ?? 3;
     warn(io, `infomax bench: ${name} on ${choice.description}: ${warmupSteps} warm-up + ${steps} timed steps`);
