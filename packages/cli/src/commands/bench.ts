@@ -1,6 +1,9 @@
 import { BENCH_CONFIGS, benchConfig } from '../bench/bench-configs';
 import { formatKernelProfile, profileBench } from '../bench/kernel-profile';
 import { runBench } from '../bench/run-bench';
+import { augmentationThroughput, dataLoadingThroughput } from '../bench/throughput';
+import { createSyntheticShapes } from '@infomax/data';
+import { amdimCifarViews } from '@infomax/views';
 import { say, warn, type CliIo } from '../cli-io';
 import { usageError } from '../errors/cli-error';
 import { ExitCode } from '../errors/exit-codes';
@@ -41,6 +44,12 @@ export async function benchCommand(names: readonly string[], options: BenchComma
     warn(io, `infomax bench: ${name} on ${choice.description}: ${warmupSteps} warm-up + ${steps} timed steps`);
     const result = await runBench(benchConfig(name), { modules: PLUGIN_MODULES, steps, warmupSteps, kernels });
     say(io, JSON.stringify(result));
+  }
+  if (names.length === 0 && !options.profile) {
+    // BENCHMARKS.md: augmentation should run at >= 10x the images/s training consumes.
+    warn(io, 'infomax bench: augmentation (AMDIM CIFAR recipe, batch 64 of 32x32x3) and data loading');
+    say(io, JSON.stringify(await augmentationThroughput('augment-amdim-cifar', amdimCifarViews(), [32, 32, 3])));
+    say(io, JSON.stringify(await dataLoadingThroughput('data-loading-synthetic-shapes', createSyntheticShapes({ count: 4096, imageSize: 32 }))));
   }
   return ExitCode.Ok;
 }
