@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertShape, Conv2d, Module, type ApplyOptions, type Critic, type CriticOutput, type Rng } from '@infomax/core';
 import { applyPointwise } from './layout/pointwise';
 import { locationLayout } from './layout/location-layout';
-import { sameImageBlockMask } from './masks/same-image-block-mask';
+import { sameImageBlockMask } from '@infomax/core';
 
 export interface ConcatConvCriticOptions {
   /** Channels of the global vector Y. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, type CriticOutput } from '@infomax/core';
 import { locationLayout } from './layout/location-layout';
-import { blockMask } from './masks/block-mask';
+import { blockMask } from '@infomax/core';
 
 export interface DotProductScoresOptions {
   /** Divide every score by sqrt(D) (AMDIM), so their scale does not grow with the embedding size. */

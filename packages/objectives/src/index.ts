@@ -2,7 +2,6 @@ export { amdimMultiNce, type AmdimEmbeddings, type AmdimMultiNceOptions, type Am
 export { AmdimObjective, type AmdimParts } from './amdim/amdim-objective';
 export { drawLocations, selectLocations } from './amdim/select-locations';
 export { OnlineProbe, PROBE_FEATURES, PROBE_LABELS, type OnlineProbeOptions } from './probe/online-probe';
-export { sameImageMask } from './shared/same-image-mask';
 export { asBoundFunction, type BoundLike } from './shared/bound-function';
 export { requireViews } from './shared/require-views';
 export { partSelection, withDerivedOptions, probeOptionsSchema, type ProbeOptions } from './shared/part-selection';

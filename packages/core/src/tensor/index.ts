@@ -3,3 +3,5 @@ export { assertShape, assertShapes, assertSameShape, type DimSpec } from './shap
 export { logSumExp, maskedLogSoftmax } from './log-sum-exp';
 export { detached, stopGradient } from './stop-gradient';
 export { registerTileGradient, tileGradient } from './tile-gradient';
+export { blockMask } from './block-mask';
+export { sameImageBlockMask } from './same-image-block-mask';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertShapes, Rng, type BoundResult } from '@infomax/core';
+import { assertShapes, Rng, sameImageBlockMask, type BoundResult } from '@infomax/core';
 import { infoNce } from '@infomax/bounds';
 import { asBoundFunction, type BoundLike } from '../shared/bound-function';
-import { sameImageMask } from '../shared/same-image-mask';
+
 import { drawLocations, selectLocations } from './select-locations';
 
 /** One view's embeddings: global r1 and the two local maps, NHWC with D = n_rkhs channels. */
@@ -73,7 +73,7 @@ export function amdimMultiNce(a: AmdimEmbeddings, b: AmdimEmbeddings, options: A
     const m7 = { a: flat(a.r7), b: flat(b.r7) };
     const s5 = { a: selectLocations(m5.a, locations.a), b: selectLocations(m5.b, locations.b) };
     const masks = new Map<number, tf.Tensor2D>();
-    const maskFor = (l: number) => masks.get(l) ?? masks.set(l, sameImageMask(batch, l)).get(l)!;
+    const maskFor = (l: number) => masks.get(l) ?? masks.set(l, sameImageBlockMask(batch, l)).get(l)!;
     const scale = 1 / Math.sqrt(depth);
     const scaledDot: AmdimScoreFunction = (source, target) =>
       tf.mul(tf.matMul(source, tf.reshape(target, [batch * target.shape[1], depth]), false, true), scale) as tf.Tensor2D;
