@@ -1,4 +1,5 @@
 export { DataFormatError, BatchRequestError, InvalidDataError } from './errors';
+export { DEFAULT_MAX_DATASET_BYTES, assertAllocation, formatBytes } from './allocation-limit';
 export { parseIdx, type ParseIdxOptions } from './idx/parse-idx';
 export { encodeIdx } from './idx/encode-idx';
 export { IDX_DTYPES, type IdxDtype, type IdxData, type IdxTensor, type IdxArrayTypes } from './idx/idx-types';

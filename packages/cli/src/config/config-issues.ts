@@ -70,6 +70,8 @@ function describeIssue(issue: Issue, value: unknown): string {
       if (issue.origin === 'array' || issue.origin === 'set') return `takes at most ${String(issue.maximum)} item(s)${got}`;
       if (issue.origin === 'string') return `takes at most ${String(issue.maximum)} character(s)${got}`;
       return `must be ${bound(issue.inclusive, true)} ${String(issue.maximum)}${got}`;
+    case 'invalid_format':
+      return `${issue.message}${got}`;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}${got}`;
     default:

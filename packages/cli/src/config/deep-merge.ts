@@ -1,4 +1,5 @@
 import { isPlainObject } from './describe-value';
+import { FORBIDDEN_CONFIG_KEYS } from './plain-config-data';
 
 /**
  * Layers config objects, later ones winning: objects merge key by key; arrays and scalars are
@@ -21,6 +22,8 @@ function mergeObjects(base: Record<string, unknown>, over: Record<string, unknow
   const renamed = typeof base.name === 'string' && typeof over.name === 'string' && base.name !== over.name;
   const out: Record<string, unknown> = renamed ? {} : { ...base };
   for (const [key, value] of Object.entries(over)) {
+    // Config readers refuse these keys; assigning one would replace `out`'s prototype.
+    if (FORBIDDEN_CONFIG_KEYS.has(key)) throw new Error(`deepMerge: refusing the key '${key}'`);
     if (value === undefined) {
       delete out[key];
     } else if (isPlainObject(value) && isPlainObject(out[key])) {

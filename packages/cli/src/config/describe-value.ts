@@ -3,12 +3,14 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  let text: string;
+  let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch {
-    text = String(value);
+    text = undefined;
   }
+  // Functions and symbols have no JSON; cyclic values throw.
+  text ??= typeof value === 'function' ? 'a function' : typeof value;
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
@@ -27,7 +29,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current = root;
   for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;

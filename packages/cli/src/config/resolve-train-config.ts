@@ -85,7 +85,7 @@ function trainerLength(layer: Record<string, unknown>): TrainerLength {
 export async function resolveTrainConfig(
   sources: TrainConfigSources,
   registries: PluginRegistries,
-  where: { cwd: string; env: NodeJS.ProcessEnv },
+  where: { cwd: string; env: NodeJS.ProcessEnv; onWarning?: (message: string) => void },
 ): Promise<ResolvedTrainConfig> {
   const file = sources.configFile ? await readConfigFile(resolve(where.cwd, sources.configFile)) : {};
   const { extends: extendsName, ...fileLayer } = file;
@@ -106,7 +106,7 @@ export async function resolveTrainConfig(
   const parsedData = datasetSpecSchema.safeParse(dataInput);
   if (!parsedData.success) dataIssues.push(...describeIssues(parsedData.error.issues, dataInput, { prefix: 'data', schema: datasetSpecSchema }));
   if (dataIssues.length > 0 || !parsedData.success) throw new InvalidRunConfigError(dataIssues, origin);
-  const data = await openData(parsedData.data, where.env, where.cwd);
+  const data = await openData(parsedData.data, where.env, where.cwd, where.onWarning);
 
   const notes: string[] = [];
   if (data.fallbackReason) {

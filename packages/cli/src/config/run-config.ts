@@ -23,22 +23,41 @@ export const evalConfigSchema = z.object({
 });
 
 /**
+ * Where `infomax train` generates the views: on worker threads, steps ahead of training, or in
+ * the training step (count 0). Neither field changes the results, only the speed.
+ */
+export const viewWorkersConfigSchema = z.object({
+  /** Worker threads; default $INFOMAX_VIEW_WORKERS, else one per core beyond two, at most `prefetch` (none on 2 cores). */
+  count: z.number().int().nonnegative().max(64).optional(),
+  /** Steps prepared ahead of the one being trained. */
+  prefetch: z.number().int().nonnegative().max(64).default(2),
+});
+
+/**
  * Everything a run needs, resolved from a preset, a config file and the flags: `infomax train`
  * writes it to `<run>/config.json` before training, and `--resume`, `eval` and `report` read it.
  */
 export const runConfigSchema = z.object({
-  /** The preset this config started from, for the record (changes nothing by itself). */
-  preset: z.string().optional(),
+  /**
+   * The preset this config started from, for the record. It names the default run folder
+   * (runs/<preset>-<date>-<time>), so it must be a plain name, not a path.
+   */
+  preset: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be a plain name (letters, digits, '-' and '_'; it names the default run folder)")
+    .optional(),
   /** Seeds the weights (through the container), shuffling, views and per-step randomness. */
   seed: z.number().int().nonnegative().default(0),
   data: datasetSpecSchema,
   objective: pluginSelectionSchema,
   viewGenerator: pluginSelectionSchema,
   trainer: trainerConfigSchema,
+  viewWorkers: viewWorkersConfigSchema.prefault({}),
   eval: evalConfigSchema.prefault({}),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type EvalConfig = z.output<typeof evalConfigSchema>;
+export type ViewWorkersConfig = z.output<typeof viewWorkersConfigSchema>;
 export type DataSpec = z.output<typeof datasetSpecSchema>;

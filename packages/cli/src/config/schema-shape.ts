@@ -61,7 +61,8 @@ function childSchema(schema: z.ZodType, key: PropertyKey, value: unknown): z.Zod
     if (!branch) return undefined;
     def = defOf(unwrapSchema(branch));
   }
-  if (def.type === 'object') return def.shape?.[String(key)] && unwrapSchema(def.shape[String(key)]!);
+  // Own fields only: a config key such as `toString` must not find Object.prototype's.
+  if (def.type === 'object') return def.shape && Object.hasOwn(def.shape, String(key)) ? unwrapSchema(def.shape[String(key)]!) : undefined;
   if (def.type === 'record' && def.valueType) return unwrapSchema(def.valueType);
   if (def.type === 'array' && def.element) return unwrapSchema(def.element);
   return undefined;
@@ -94,7 +95,7 @@ export function findUnknownKeys(schema: z.ZodType, input: unknown, path: Propert
       const strict = def.catchall !== undefined;
       const out: UnknownKey[] = [];
       for (const [key, value] of Object.entries(input)) {
-        const child = shape[key];
+        const child = Object.hasOwn(shape, key) ? shape[key] : undefined;
         if (child) out.push(...findUnknownKeys(child, value, [...path, key]));
         else if (!strict) out.push({ path, key, allowed: Object.keys(shape) });
       }

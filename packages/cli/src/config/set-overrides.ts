@@ -1,4 +1,5 @@
 import { usageError } from '../errors/cli-error';
+import { assertPlainConfigData, FORBIDDEN_CONFIG_KEYS } from './plain-config-data';
 
 /**
  * `--set a.b.c=value` flags as one config layer. The value is read as JSON when it parses
@@ -13,6 +14,8 @@ export function parseSetOverrides(assignments: readonly string[]): Record<string
     if (eq <= 0 || keys.some((k) => k === '')) {
       throw usageError(`--set '${assignment}' is not of the form path.to.field=value`, 'e.g. --set trainer.logEvery=1');
     }
+    const forbidden = keys.find((k) => FORBIDDEN_CONFIG_KEYS.has(k));
+    if (forbidden) throw usageError(`--set '${assignment}': the key '${forbidden}' is not allowed in a config (it is never a field name)`);
     const raw = assignment.slice(eq + 1);
     let value: unknown;
     try {
@@ -20,9 +23,11 @@ export function parseSetOverrides(assignments: readonly string[]): Record<string
     } catch {
       value = raw;
     }
+    // JSON.parse reads 1e999 as Infinity; values hold plain data only, as config files do.
+    assertPlainConfigData(value, `--set '${assignment}'`);
     let node = root;
     for (const key of keys.slice(0, -1)) {
-      const next = node[key];
+      const next = Object.hasOwn(node, key) ? node[key] : undefined;
       if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
       node = node[key] as Record<string, unknown>;
     }

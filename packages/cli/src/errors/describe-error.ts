@@ -43,7 +43,12 @@ const KNOWN: Record<string, KnownError> = {
   MissingOptionalDependencyError: { exitCode: ExitCode.Failure },
   CheckpointError: {
     exitCode: ExitCode.Failure,
-    hint: () => 'checkpoints live in <run>/checkpoints; a damaged newest one can be deleted to fall back to the previous',
+    hint: (error) =>
+      error.message.startsWith('could not write checkpoint')
+        ? undefined
+        : / does not fit this model| has no optimizer state/.test(error.message)
+          ? "the run's config.json no longer matches its checkpoints: undo the config change, or start a new run with --out"
+          : 'checkpoints live in <run>/checkpoints; a damaged newest one can be deleted to fall back to the previous',
   },
   NonFiniteLossError: { exitCode: ExitCode.Failure },
   ShapeError: {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '@infomax/core';
 import { CLI_VERSION } from '../version';
 import { readJson, writeJsonAtomically } from './run-folder';
+import { checkSessions } from './run-records';
 
 /** Where and how one session (train, resume, eval) of a run ran. */
 export interface SessionRecord {
@@ -43,8 +44,9 @@ export function sessionRecord(command: string, choice: BackendChoice): SessionRe
 
 export async function readEnvironment(file: string): Promise<EnvironmentFile> {
   if (!existsSync(file)) return { sessions: [] };
-  const raw = (await readJson(file)) as Partial<EnvironmentFile> | null;
-  return { sessions: Array.isArray(raw?.sessions) ? raw.sessions : [] };
+  const raw = (await readJson(file)) as { sessions?: unknown } | null;
+  // Entries that are not session records (a hand-edited or foreign file) are left out.
+  return { sessions: checkSessions(raw?.sessions).sessions };
 }
 
 /** Adds a session to environment.json (a resume or an eval keeps the earlier ones). */

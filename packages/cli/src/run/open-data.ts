@@ -12,8 +12,14 @@ export interface OpenedData {
   fallbackReason?: string;
 }
 
-export async function openData(spec: DataSpec, env: NodeJS.ProcessEnv, cwd: string): Promise<OpenedData> {
-  const loaded = await loadDataset(spec, { env, cwd });
+export async function openData(
+  spec: DataSpec,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  /** Where loading warnings go (an image folder's skipped files); default console.warn. */
+  onWarning?: (message: string) => void,
+): Promise<OpenedData> {
+  const loaded = await loadDataset(spec, { env, cwd, ...(onWarning ? { onWarning } : {}) });
   return {
     spec,
     source: loaded.source,

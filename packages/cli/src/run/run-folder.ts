@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { PluginRegistries } from '@infomax/core';
 import { validateRunConfig } from '../config/validate-run-config';
 import type { RunConfig } from '../config/run-config';
 import { CliError, usageError } from '../errors/cli-error';
 import { ExitCode } from '../errors/exit-codes';
+import { assertPlainConfigData } from '../config/plain-config-data';
+import { assertWritesStayInside } from './assert-inside-folder';
 
 /**
  * The files of one run folder:
@@ -43,6 +45,20 @@ export class RunFolder {
     return join(this.dir, 'report.html');
   }
 
+  /** Every path a command writes in the folder; none may lead outside it. */
+  get outputs(): string[] {
+    return [this.configFile, this.environmentFile, this.metricsFile, this.checkpointsDir, this.evalFile, this.reportFile];
+  }
+
+  /**
+   * Called before a command writes anything: refuses a folder whose files (by default all of
+   * `outputs`) are symbolic links to places outside it. Names are fixed and a config holds no
+   * output paths, so links are the one way out.
+   */
+  assertOutputsInside(paths: readonly string[] = this.outputs): void {
+    for (const path of paths) assertWritesStayInside(this.dir, path);
+  }
+
   hasConfig(): boolean {
     return existsSync(this.configFile);
   }
@@ -54,6 +70,7 @@ export class RunFolder {
       throw usageError(`${this.dir} is not a run folder: it has no config.json`, 'give the folder `infomax train --out` wrote');
     }
     const raw = await readJson(this.configFile);
+    assertPlainConfigData(raw, this.configFile);
     return validateRunConfig(raw, registries, this.configFile);
   }
 
@@ -62,8 +79,21 @@ export class RunFolder {
   }
 }
 
+/** config.json, eval.json and environment.json are kilobytes; a larger one is not ours. */
+export const MAX_RUN_JSON_BYTES = 16 * 1024 * 1024;
+
 export async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
+  const handle = await open(file, 'r');
+  let text: string;
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_RUN_JSON_BYTES) {
+      throw new CliError(`${file} holds ${size} bytes, more than the ${MAX_RUN_JSON_BYTES} a run file may have; it was not written by infomax`, ExitCode.Failure);
+    }
+    text = await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

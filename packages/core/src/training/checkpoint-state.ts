@@ -104,7 +104,8 @@ export function restoreCheckpoint(
   }
   const optimizerValues = new Map<Adam, { step: number; m: Map<string, HostTensor>; v: Map<string, HostTensor> }>();
   for (const [group, adam] of target.optimizers) {
-    const scalars = checkpoint.optimizers[group];
+    // Own keys only: a group named like an Object method must not find the prototype's.
+    const scalars = Object.hasOwn(checkpoint.optimizers, group) ? checkpoint.optimizers[group] : undefined;
     if (!scalars) {
       throw new CheckpointError(
         `checkpoint ${label} has no optimizer state for group '${group}' (it has: ` +

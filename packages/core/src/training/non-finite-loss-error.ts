@@ -9,7 +9,7 @@ export class NonFiniteLossError extends Error {
     readonly lastCheckpoint: string | null,
   ) {
     super(
-      `Training stopped at step ${step}: ${metric} is ${value}. The update of this step was not applied` +
+      `Training stopped at step ${step + 1}: ${metric} is ${value}. The update of this step was not applied` +
         (lastCheckpoint ? ` and the last good checkpoint (${lastCheckpoint}) is intact` : '') +
         `. Try a lower learning rate (or a longer warm-up), enable gradient clipping (clipNorm), ` +
         `check the input data for NaN, or set nanPolicy: 'skip' to skip such steps.`,

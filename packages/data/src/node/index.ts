@@ -6,6 +6,7 @@ export {
   ImageDecodeError,
 } from './errors';
 export { readMaybeGzip, isGzip } from './read-maybe-gzip';
+export { readCappedFile, DEFAULT_MAX_DATA_FILE_BYTES, type ReadLimitOptions } from './read-capped-file';
 export { readIdxFile } from './read-idx-file';
 export {
   datasetSearchLocations,
@@ -35,7 +36,12 @@ export {
   type LoadCifarOptions,
   type LoadCifar100Options,
 } from './load-cifar';
-export { loadImageFolder, IMAGE_EXTENSIONS, type LoadImageFolderOptions } from './load-image-folder';
+export {
+  loadImageFolder,
+  IMAGE_EXTENSIONS,
+  DEFAULT_MAX_IMAGE_PIXELS,
+  type LoadImageFolderOptions,
+} from './load-image-folder';
 export { loadSharp, type SharpFactory } from './load-sharp';
 export { TarParser, type TarEntry, type TarEvent } from './tar/tar-parser';
 export { extractTarGz, type ExtractOptions } from './tar/extract-tar-gz';
@@ -62,4 +68,5 @@ export {
   type DatasetName,
   type DatasetSpec,
   type LoadedDataset,
+  type LoadDatasetOptions,
 } from './load-dataset';

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIFAR10_CLASS_NAMES, CIFAR_IMAGE_SIZE, parseCifar } from '../cifar/parse-cifar';
 import { ImageDataSource, type ImageOutputOptions } from '../sources/image-data-source';
 import { locateDatasetFiles, type LocateOptions, type LocatedDataset } from './dataset-locations';
 import type { Split } from './load-mnist';
+import { readCappedFile, type ReadLimitOptions } from './read-capped-file';
 
-export interface LoadCifarOptions extends LocateOptions, ImageOutputOptions {
+export interface LoadCifarOptions extends LocateOptions, ImageOutputOptions, ReadLimitOptions {
   split?: Split;
 }
 
@@ -51,7 +51,7 @@ export async function loadCifar10(options: LoadCifarOptions = {}): Promise<Image
   const split = options.split ?? 'train';
   const { dir, paths } = locateCifar10(options);
   const files = CIFAR10_FILES[split].map((f) => paths[f]!);
-  const records = parseCifar(await Promise.all(files.map((f) => readFile(f))), { variant: 'cifar-10', sources: files });
+  const records = parseCifar(await Promise.all(files.map((f) => readCappedFile(f, options.maxBytes))), { variant: 'cifar-10', sources: files });
   const classNames = (await readNames(join(dir, 'batches.meta.txt'), 10)) ?? CIFAR10_CLASS_NAMES;
   return new ImageDataSource({
     name: `cifar-10/${split}`,
@@ -70,7 +70,7 @@ export async function loadCifar100(options: LoadCifar100Options = {}): Promise<I
   const which = options.labels ?? 'fine';
   const { dir, paths } = locateCifar100(options);
   const files = CIFAR100_FILES[split].map((f) => paths[f]!);
-  const records = parseCifar(await Promise.all(files.map((f) => readFile(f))), { variant: 'cifar-100', sources: files });
+  const records = parseCifar(await Promise.all(files.map((f) => readCappedFile(f, options.maxBytes))), { variant: 'cifar-100', sources: files });
   const numClasses = which === 'fine' ? 100 : 20;
   const classNames = await readNames(join(dir, `${which}_label_names.txt`), numClasses);
   return new ImageDataSource({
@@ -88,7 +88,8 @@ export async function loadCifar100(options: LoadCifar100Options = {}): Promise<I
 /** Class names from a one-per-line file, when it exists and has the expected count. */
 async function readNames(path: string, count: number): Promise<string[] | undefined> {
   if (!existsSync(path)) return undefined;
-  const names = (await readFile(path, 'utf8'))
+  // A names file is a few hundred bytes; the cap keeps a crafted one from being read whole.
+  const names = (await readCappedFile(path, 1024 ** 2)).toString('utf8')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);

@@ -1,4 +1,5 @@
 import { Rng, z } from '@infomax/core';
+import { InvalidDataError } from '../errors';
 import type { IndexedDataSource } from '../sources/indexed-data-source';
 import { createSyntheticShapes } from '../synthetic/synthetic-shapes';
 import { createSyntheticSequences } from '../synthetic/synthetic-sequences';
@@ -20,6 +21,12 @@ export const DATASET_NAMES = [
 
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
+/**
+ * The largest image side a config may ask for (image size, resize, padding): far above what
+ * the encoders here take (28-64), and small enough that one example stays a few megabytes.
+ */
+const MAX_IMAGE_SIDE = 1024;
+
 /** A data set as a config file or the command line names it. */
 export const datasetSpecSchema = z.object({
   name: z.enum(DATASET_NAMES).default('fashion-mnist'),
@@ -27,7 +34,7 @@ export const datasetSpecSchema = z.object({
   /** Folder to look in first (required for image-folder). */
   dir: z.string().optional(),
   /** Zero-pad images (centred) to this size. */
-  padTo: z.number().int().positive().optional(),
+  padTo: z.number().int().positive().max(MAX_IMAGE_SIDE).optional(),
   /** Batch channels (1 or 3). */
   channels: z.union([z.literal(1), z.literal(3)]).optional(),
   /** Keep only the first N examples. */
@@ -35,18 +42,25 @@ export const datasetSpecSchema = z.object({
   /** When a real data set is not found, use synthetic shapes of the same image size instead. */
   fallbackToSynthetic: z.boolean().default(false),
   /** Synthetic sets: examples per split, image size / sequence length, and seed. */
-  count: z.number().int().positive().default(10_000),
-  imageSize: z.number().int().min(12).optional(),
-  sequenceLength: z.number().int().min(2).default(2048),
-  numClasses: z.number().int().min(2).optional(),
+  count: z.number().int().positive().max(10_000_000).default(10_000),
+  imageSize: z.number().int().min(12).max(MAX_IMAGE_SIDE).optional(),
+  sequenceLength: z.number().int().min(2).max(10_000_000).default(2048),
+  numClasses: z.number().int().min(2).max(256).optional(),
   seed: z.number().int().default(0),
   /** image-folder: resize to this square size. */
-  size: z.number().int().positive().default(32),
+  size: z.number().int().positive().max(MAX_IMAGE_SIDE).default(32),
+  /** image-folder: an image that does not decode is skipped with a warning, or stops the load. */
+  onCorrupt: z.enum(['skip', 'error']).default('skip'),
   /** CIFAR-100 label granularity. */
   labels: z.enum(['fine', 'coarse']).default('fine'),
 });
 
 export type DatasetSpec = z.input<typeof datasetSpecSchema>;
+
+export interface LoadDatasetOptions extends Omit<LocateOptions, 'dir'> {
+  /** Receives warnings (image-folder: skipped files); defaults to console.warn. */
+  onWarning?: (message: string) => void;
+}
 
 export interface LoadedDataset {
   source: IndexedDataSource<any>;
@@ -70,10 +84,11 @@ const NATIVE_SHAPE: Record<string, { size: number; channels: 1 | 3 }> = {
  */
 export async function loadDataset(
   input: DatasetSpec,
-  /** Environment, working and system folders to search (default: this process's). */
-  where: Omit<LocateOptions, 'dir'> = {},
+  /** Environment, working and system folders to search (default: this process's), and a warning sink. */
+  options: LoadDatasetOptions = {},
 ): Promise<LoadedDataset> {
   const spec = datasetSpecSchema.parse(input);
+  const { onWarning, ...where } = options;
   const output = { padTo: spec.padTo, channels: spec.channels };
   const common = { ...where, split: spec.split, dir: spec.dir, ...output };
   const limit = <T extends IndexedDataSource<T>>(source: T): T =>
@@ -94,8 +109,16 @@ export async function loadDataset(
           location: locateCifar100(common).dir,
         };
       case 'image-folder': {
-        if (!spec.dir) throw new Error("data set 'image-folder' needs dir: the folder holding one sub-folder per class");
-        const source = await loadImageFolder(spec.dir, { size: spec.size, channels: spec.channels, padTo: spec.padTo });
+        if (!spec.dir) {
+          throw new InvalidDataError("data set 'image-folder' needs dir: set data.dir to the folder holding one sub-folder per class");
+        }
+        const source = await loadImageFolder(spec.dir, {
+          size: spec.size,
+          channels: spec.channels,
+          padTo: spec.padTo,
+          onCorrupt: spec.onCorrupt,
+          ...(onWarning ? { onWarning } : {}),
+        });
         return { source: limit(source), location: spec.dir };
       }
       case 'synthetic-shapes': {

@@ -1,9 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { assertAllocation, DEFAULT_MAX_DATASET_BYTES } from '../allocation-limit';
 import { InvalidDataError } from '../errors';
 import { ImageDataSource, type ImageOutputOptions } from '../sources/image-data-source';
 import { ImageDecodeError } from './errors';
 import { loadSharp, type SharpFactory } from './load-sharp';
+
+/** 50 megapixels: above any camera's photo, far below what a crafted header can claim (4 Gpx). */
+export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'];
 
@@ -23,6 +27,13 @@ export interface LoadImageFolderOptions extends Omit<ImageOutputOptions, 'channe
   /** Images decoded at once (sharp decodes on libuv's thread pool). */
   concurrency?: number;
   name?: string;
+  /**
+   * Images whose header claims more pixels are not decoded (a corrupt image: skipped or an
+   * error by `onCorrupt`); sharp checks the header before allocating. Default 50 megapixels.
+   */
+  maxImagePixels?: number;
+  /** Refuse folders whose resized images need more bytes than this; default DEFAULT_MAX_DATASET_BYTES. */
+  maxBytes?: number;
   /** For tests and custom builds: how to obtain sharp. */
   importSharp?: () => Promise<unknown>;
 }
@@ -32,13 +43,16 @@ export interface LoadImageFolderOptions extends Omit<ImageOutputOptions, 'channe
  * each decoded with sharp, resized to a square and stored as one byte array.
  */
 export async function loadImageFolder(dir: string, options: LoadImageFolderOptions): Promise<ImageDataSource> {
-  const { size, channels = 3, onCorrupt = 'skip', fit = 'cover', concurrency = 4 } = options;
+  const { size, channels = 3, onCorrupt = 'skip', fit = 'cover', concurrency = 4, maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS } = options;
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const extensions = new Set(options.extensions ?? IMAGE_EXTENSIONS);
   const root = resolve(dir);
   const name = options.name ?? `folder:${basename(root)}`;
   if (!Number.isInteger(size) || size < 1) throw new InvalidDataError(`${name}: size must be a positive integer, got ${size}`);
   if (channels !== 1 && channels !== 3) throw new InvalidDataError(`${name}: channels must be 1 or 3, got ${channels}`);
+  if (onCorrupt !== 'skip' && onCorrupt !== 'error') {
+    throw new InvalidDataError(`${name}: onCorrupt must be 'skip' or 'error', got ${String(onCorrupt)}`);
+  }
 
   let entries;
   try {
@@ -66,8 +80,14 @@ export async function loadImageFolder(dir: string, options: LoadImageFolderOptio
   }
   if (files.length === 0) throw new InvalidDataError(`${name}: no images found under ${root}`);
 
-  const sharp = await loadSharp(options.importSharp);
   const exampleBytes = size * size * channels;
+  assertAllocation(
+    `${name}: ${files.length} images of ${size}x${size}x${channels}`,
+    files.length * exampleBytes,
+    options.maxBytes ?? DEFAULT_MAX_DATASET_BYTES,
+    'lower the image size (data.size) or use fewer images',
+  );
+  const sharp = await loadSharp(options.importSharp);
   const pixels = new Uint8Array(files.length * exampleBytes);
   const decoded = new Array<boolean>(files.length).fill(false);
 
@@ -77,7 +97,7 @@ export async function loadImageFolder(dir: string, options: LoadImageFolderOptio
       chunk.map(async (file, offset) => {
         const index = start + offset;
         try {
-          const data = await decode(sharp, file.path, size, channels, fit);
+          const data = await decode(sharp, file.path, size, channels, fit, maxImagePixels);
           pixels.set(data, index * exampleBytes);
           decoded[index] = true;
         } catch (error) {
@@ -116,8 +136,9 @@ async function decode(
   size: number,
   channels: 1 | 3,
   fit: 'cover' | 'fill' | 'contain',
+  maxImagePixels: number,
 ): Promise<Uint8Array> {
-  const pipeline = sharp(path, { failOn: 'error' })
+  const pipeline = sharp(path, { failOn: 'error', limitInputPixels: maxImagePixels })
     .resize(size, size, { fit, background: { r: 0, g: 0, b: 0, alpha: 1 } })
     .flatten({ background: { r: 0, g: 0, b: 0 } })
     .toColourspace(channels === 1 ? 'b-w' : 'srgb');

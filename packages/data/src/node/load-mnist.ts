@@ -2,10 +2,11 @@ import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, idxImageSource } from '..
 import type { ImageDataSource, ImageOutputOptions } from '../sources/image-data-source';
 import { locateDatasetFiles, type LocateOptions, type LocatedDataset } from './dataset-locations';
 import { readMaybeGzip } from './read-maybe-gzip';
+import type { ReadLimitOptions } from './read-capped-file';
 
 export type Split = 'train' | 'test';
 
-export interface LoadIdxDatasetOptions extends LocateOptions, ImageOutputOptions {
+export interface LoadIdxDatasetOptions extends LocateOptions, ImageOutputOptions, ReadLimitOptions {
   split?: Split;
 }
 
@@ -77,7 +78,8 @@ async function load(info: IdxDatasetInfo, options: LoadIdxDatasetOptions): Promi
   const { paths } = locate(info, options);
   const imagesPath = paths[files.images]!;
   const labelsPath = paths[files.labels]!;
-  const [images, labels] = await Promise.all([readMaybeGzip(imagesPath), readMaybeGzip(labelsPath)]);
+  const limit = { maxBytes: options.maxBytes };
+  const [images, labels] = await Promise.all([readMaybeGzip(imagesPath, limit), readMaybeGzip(labelsPath, limit)]);
   return idxImageSource({
     name: `${info.name}/${split}`,
     images,

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DataFormatError } from '../errors';
+import { DEFAULT_MAX_DATA_FILE_BYTES, readCappedFile, tooLargeError, type ReadLimitOptions } from './read-capped-file';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -12,14 +12,20 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * A file's bytes, gunzipped when they are gzip (decided by the magic number, not the file name,
- * since both `x.gz` and renamed files occur in the wild).
+ * since both `x.gz` and renamed files occur in the wild). Both the file and what it unpacks to
+ * are capped at `maxBytes`: zlib stops at the cap, so a small crafted .gz cannot expand into
+ * gigabytes.
  */
-export async function readMaybeGzip(path: string): Promise<Uint8Array> {
-  const raw = await readFile(path);
+export async function readMaybeGzip(path: string, options: ReadLimitOptions = {}): Promise<Uint8Array> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DATA_FILE_BYTES;
+  const raw = await readCappedFile(path, maxBytes);
   if (!isGzip(raw)) return raw;
   try {
-    return await gunzipAsync(raw);
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw tooLargeError(path, 'unpacks to', maxBytes);
+    }
     throw new DataFormatError(
       `cannot gunzip ${path}: ${(error as Error).message} (the file is corrupt or truncated; delete it and ` +
         `fetch it again)`,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { assertAllocation, DEFAULT_MAX_DATASET_BYTES } from '../allocation-limit';
 import { InvalidDataError } from '../errors';
 import { IndexedDataSource, type LabelInfo } from './indexed-data-source';
 import { assertFinite, validateLabels, type LabelArray } from './labels';
@@ -192,5 +193,12 @@ function resolveOutput(name: string, store: ImageStore, options: ImageOutputOpti
         `(padding only adds a border; resize or crop in a view transform instead)`,
     );
   }
+  // A batch is rows x this many floats: a padTo of 100000 would fail on the first batch otherwise.
+  assertAllocation(
+    `${name}: one ${height}x${width}x${channels} example in a batch`,
+    height * width * channels * 4,
+    DEFAULT_MAX_DATASET_BYTES / 64,
+    'lower padTo (padding only adds a border of zeros)',
+  );
   return { height, width, channels };
 }

@@ -1,4 +1,5 @@
 import { Rng } from '@infomax/core';
+import { assertAllocation, DEFAULT_MAX_DATASET_BYTES } from '../allocation-limit';
 import { InvalidDataError } from '../errors';
 import { SequenceDataSource } from '../sources/sequence-data-source';
 import { balancedLabels } from './synthetic-shapes';
@@ -17,6 +18,8 @@ export interface SyntheticSequencesOptions {
   seed?: number;
   rng?: Rng;
   name?: string;
+  /** Refuse sets larger than this many bytes; default DEFAULT_MAX_DATASET_BYTES. */
+  maxBytes?: number;
 }
 
 /**
@@ -63,8 +66,9 @@ export function createSyntheticSequences(options: SyntheticSequencesOptions): Se
   } = options;
   if (!Number.isInteger(count) || count < 1) throw new InvalidDataError(`${name}: count must be a positive integer, got ${count}`);
   if (!Number.isInteger(length) || length < 2) throw new InvalidDataError(`${name}: length must be an integer >= 2, got ${length}`);
-  if (!Number.isInteger(numClasses) || numClasses < 2) {
-    throw new InvalidDataError(`${name}: numClasses must be an integer >= 2, got ${numClasses}`);
+  // Labels are stored as bytes.
+  if (!Number.isInteger(numClasses) || numClasses < 2 || numClasses > 256) {
+    throw new InvalidDataError(`${name}: numClasses must be an integer in 2..256, got ${numClasses}`);
   }
   if (!Number.isInteger(frequenciesPerClass) || frequenciesPerClass < 1) {
     throw new InvalidDataError(`${name}: frequenciesPerClass must be a positive integer`);
@@ -76,6 +80,12 @@ export function createSyntheticSequences(options: SyntheticSequencesOptions): Se
   if (!(noise >= 0)) throw new InvalidDataError(`${name}: noise must be >= 0, got ${noise}`);
 
   const sets = syntheticSequenceFrequencies(numClasses, frequenciesPerClass, frequencyRange);
+  assertAllocation(
+    `${name}: ${count} sequences of ${length} float32 samples`,
+    count * length * 4,
+    options.maxBytes ?? DEFAULT_MAX_DATASET_BYTES,
+    'lower the count (data.count / data.limit) or the length (data.sequenceLength)',
+  );
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const labels = balancedLabels(count, numClasses, rng);
   const values = new Float32Array(count * length);

@@ -1,4 +1,5 @@
 import { Rng } from '@infomax/core';
+import { assertAllocation, DEFAULT_MAX_DATASET_BYTES } from '../allocation-limit';
 import { InvalidDataError } from '../errors';
 import { ImageDataSource, type ImageOutputOptions } from '../sources/image-data-source';
 import { SHAPE_KINDS } from './shape-kinds';
@@ -18,6 +19,8 @@ export interface SyntheticShapesOptions extends ImageOutputOptions {
   /** Draws from this stream instead of `seed` (it advances). */
   rng?: Rng;
   name?: string;
+  /** Refuse sets larger than this many bytes; default DEFAULT_MAX_DATASET_BYTES. */
+  maxBytes?: number;
 }
 
 export const SYNTHETIC_SHAPE_CLASSES: readonly string[] = SHAPE_KINDS.map((k) => k.name);
@@ -48,6 +51,12 @@ export function createSyntheticShapes(options: SyntheticShapesOptions): ImageDat
   }
   if (!(noise >= 0 && noise <= 1)) throw new InvalidDataError(`${name}: noise must be in [0, 1], got ${noise}`);
 
+  assertAllocation(
+    `${name}: ${count} images of ${imageSize}x${imageSize}x${imageChannels}`,
+    count * imageSize * imageSize * imageChannels,
+    options.maxBytes ?? DEFAULT_MAX_DATASET_BYTES,
+    'lower the count (data.count / data.limit) or the image size (data.imageSize)',
+  );
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const labels = balancedLabels(count, numClasses, rng);
   const size = imageSize;

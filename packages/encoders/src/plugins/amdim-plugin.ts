@@ -1,13 +1,13 @@
 import { definePlugin, z } from '@infomax/core';
 import { AmdimEncoder, AMDIM_ENCODER_DEFAULTS } from '../amdim/amdim-encoder';
-import { positiveInt } from './schemas';
+import { positiveInt, width } from './schemas';
 
 const d = AMDIM_ENCODER_DEFAULTS;
 
 export const amdimEncoderOptionsSchema = z.strictObject({
   inputSize: z.union([z.literal(32), z.literal(64), z.literal(128)]).default(d.inputSize),
-  ndf: positiveInt().default(d.ndf),
-  nRkhs: positiveInt().default(d.nRkhs),
+  ndf: width().default(d.ndf),
+  nRkhs: width().default(d.nRkhs),
   depth: positiveInt().default(d.depth),
   inChannels: positiveInt().default(d.inChannels),
   useBatchNorm: z.boolean().default(d.useBatchNorm),

@@ -1,14 +1,14 @@
 import { definePlugin, z } from '@infomax/core';
 import { CpcPatchEncoder, CPC_PATCH_ENCODER_DEFAULTS } from '../cpc/cpc-patch-encoder';
 import { NORM_KINDS } from '../layers/norm-layer';
-import { positiveInt } from './schemas';
+import { positiveInt, width } from './schemas';
 
 const d = CPC_PATCH_ENCODER_DEFAULTS;
 
 export const cpcPatchEncoderOptionsSchema = z.strictObject({
   inChannels: positiveInt().default(d.inChannels),
-  widths: z.array(positiveInt()).min(1).default([...d.widths]),
-  outputDim: positiveInt().nullable().default(d.outputDim),
+  widths: z.array(width()).min(1).default([...d.widths]),
+  outputDim: width().nullable().default(d.outputDim),
   norm: z.enum(NORM_KINDS as ['batch', 'layer', 'none']).default(d.norm),
   gridShape: z.tuple([positiveInt(), positiveInt()]).nullable().default(null),
 });

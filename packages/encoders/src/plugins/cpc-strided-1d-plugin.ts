@@ -1,11 +1,11 @@
 import { definePlugin, z } from '@infomax/core';
 import { CpcStridedEncoder1d, CPC_STRIDED_ENCODER_1D_DEFAULTS } from '../cpc/cpc-strided-encoder-1d';
-import { positiveInt } from './schemas';
+import { positiveInt, width } from './schemas';
 
 const d = CPC_STRIDED_ENCODER_1D_DEFAULTS;
 
 export const cpcStridedEncoder1dOptionsSchema = z.strictObject({
-  channels: positiveInt().default(d.channels),
+  channels: width().default(d.channels),
   inChannels: positiveInt().default(d.inChannels),
   layers: z
     .array(z.strictObject({ kernelSize: positiveInt(), stride: positiveInt(), padding: z.number().int().nonnegative() }))

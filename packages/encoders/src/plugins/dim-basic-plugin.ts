@@ -1,15 +1,15 @@
 import { definePlugin, z } from '@infomax/core';
 import { DimConvEncoder, DIM_CONV_ENCODER_DEFAULTS } from '../dim/dim-conv-encoder';
-import { positiveInt } from './schemas';
+import { positiveInt, width } from './schemas';
 
 const d = DIM_CONV_ENCODER_DEFAULTS;
 
 export const dimBasicEncoderOptionsSchema = z.strictObject({
   inputSize: z.union([z.literal(28), z.literal(32)]).default(d.inputSize),
   inChannels: positiveInt().default(d.inChannels),
-  yDim: positiveInt().default(d.yDim),
-  widths: z.tuple([positiveInt(), positiveInt(), positiveInt()]).default([...d.widths]),
-  fcUnits: positiveInt().default(d.fcUnits),
+  yDim: width().default(d.yDim),
+  widths: z.tuple([width(), width(), width()]).default([...d.widths]),
+  fcUnits: width().default(d.fcUnits),
 });
 
 export const dimBasicEncoderPlugin = definePlugin({

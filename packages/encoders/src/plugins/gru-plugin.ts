@@ -1,12 +1,12 @@
 import { definePlugin, z } from '@infomax/core';
 import { GruContextNetwork, GRU_CONTEXT_NETWORK_DEFAULTS } from '../context/gru-context-network';
-import { positiveInt } from './schemas';
+import { positiveInt, width } from './schemas';
 
 const d = GRU_CONTEXT_NETWORK_DEFAULTS;
 
 export const gruContextNetworkOptionsSchema = z.strictObject({
-  inputDim: positiveInt().default(d.inputDim),
-  hiddenSize: positiveInt().default(d.hiddenSize),
+  inputDim: width().default(d.inputDim),
+  hiddenSize: width().default(d.hiddenSize),
 });
 
 export const gruContextNetworkPlugin = definePlugin({

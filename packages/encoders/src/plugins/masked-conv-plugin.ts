@@ -1,12 +1,12 @@
 import { definePlugin, z } from '@infomax/core';
 import { MaskedConvContextNetwork, MASKED_CONV_CONTEXT_NETWORK_DEFAULTS } from '../context/masked-conv-context-network';
-import { oddPositiveInt, positiveInt } from './schemas';
+import { oddPositiveInt, positiveInt, width } from './schemas';
 
 const d = MASKED_CONV_CONTEXT_NETWORK_DEFAULTS;
 
 export const maskedConvContextNetworkOptionsSchema = z.strictObject({
-  inputDim: positiveInt().default(d.inputDim),
-  channels: positiveInt().default(d.channels),
+  inputDim: width().default(d.inputDim),
+  channels: width().default(d.channels),
   blocks: z.number().int().nonnegative().default(d.blocks),
   kernelSize: oddPositiveInt().default(d.kernelSize),
 });

@@ -30,12 +30,14 @@ export async function syncDirectory(fs: CheckpointFileSystem, dir: string): Prom
 /**
  * Writes `target` so that it is either the old file or the complete new one, never a mix:
  * write a temporary file in the same directory, fsync it, rename it over the target, fsync the
- * directory. On failure the temporary file is removed and the error rethrown.
+ * directory. On failure the temporary file is removed and the error rethrown. `beforeRename`
+ * runs when the temporary file is complete and durable (fault-injection tests stop there).
  */
 export async function writeFileAtomically(
   fs: CheckpointFileSystem,
   target: string,
   write: (handle: FileHandle) => Promise<void>,
+  beforeRename?: () => void | Promise<void>,
 ): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
@@ -47,6 +49,7 @@ export async function writeFileAtomically(
     } finally {
       await handle.close();
     }
+    await beforeRename?.();
     await fs.rename(temp, target);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);

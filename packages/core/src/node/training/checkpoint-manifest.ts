@@ -4,6 +4,11 @@ import { z } from 'zod';
 export const CHECKPOINT_FORMAT = 'infomax-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
+/** What `FileCheckpointStore` names data files; nothing else is read as one. */
+export const DATA_FILE_PATTERN = /^step-\d+\.[0-9a-f]{16}\.bin$/;
+
+const uint32 = z.number().int().min(0).max(0xffffffff);
+
 const tensorEntrySchema = z.object({
   dtype: z.enum(['float32', 'int32', 'bool']),
   shape: z.array(z.number().int().nonnegative()),
@@ -25,13 +30,14 @@ export const checkpointManifestSchema = z.object({
   position: z.number().int().nonnegative(),
   elapsedSeconds: z.number().nonnegative().optional(),
   rng: z.object({
-    s: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    s: z.tuple([uint32, uint32, uint32, uint32]),
     spare: z.number().nullable(),
   }),
   optimizers: z.record(z.string(), z.object({ step: z.number().int().nonnegative() })),
   config: z.record(z.string(), z.unknown()),
   binary: z.object({
-    file: z.string(),
+    /** A bare file name in the checkpoint directory: a manifest must not point anywhere else. */
+    file: z.string().regex(DATA_FILE_PATTERN, 'must be a data file name of the form step-NNNNNN.<16 hex digits>.bin'),
     bytes: z.number().int().nonnegative(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),

@@ -13,6 +13,8 @@ import {
 } from '../../training';
 import { writeFileAtomically, writeFully } from './atomic-write';
 import { nodeFileSystem, type CheckpointFileSystem } from './checkpoint-file-system';
+import { describeSaveFailure } from './checkpoint-save-failure';
+import { pauseObserverFromEnvironment, type CheckpointWriteObserver } from './checkpoint-write-points';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
@@ -28,6 +30,11 @@ export interface FileCheckpointStoreOptions {
   keepLast?: number;
   fileSystem?: CheckpointFileSystem;
   logger?: { warn(message: string): void };
+  /**
+   * Called at each stage of a save (fault-injection tests). Default: the pause that
+   * `INFOMAX_TEST_CHECKPOINT_PAUSE` asks for, if set.
+   */
+  onWritePoint?: CheckpointWriteObserver;
 }
 
 const MANIFEST_PATTERN = /^(step-\d+)\.json$/;
@@ -47,10 +54,16 @@ export class FileCheckpointStore implements CheckpointStore {
   readonly keepLast: number;
   private readonly fs: CheckpointFileSystem;
   private readonly logger: { warn(message: string): void };
+  private readonly onWritePoint: CheckpointWriteObserver;
 
   constructor(
     readonly directory: string,
-    { keepLast = 3, fileSystem = nodeFileSystem, logger = console }: FileCheckpointStoreOptions = {},
+    {
+      keepLast = 3,
+      fileSystem = nodeFileSystem,
+      logger = console,
+      onWritePoint = pauseObserverFromEnvironment() ?? (() => undefined),
+    }: FileCheckpointStoreOptions = {},
   ) {
     if (!Number.isInteger(keepLast) || keepLast < 1) throw new Error(`keepLast must be a positive integer, got ${keepLast}`);
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
@@ -59,10 +72,31 @@ export class FileCheckpointStore implements CheckpointStore {
     this.keepLast = keepLast;
     this.fs = fileSystem;
     this.logger = logger;
+    this.onWritePoint = onWritePoint;
   }
 
+  /**
+   * Writes the data file, then commits the manifest, then prunes. A failure at any stage
+   * (disk full, no permission ...) leaves the checkpoints already stored untouched and throws
+   * a CheckpointError naming the cause and the newest checkpoint that is still complete.
+   */
   async save(checkpoint: TrainingCheckpoint): Promise<CheckpointInfo> {
     const name = checkpointName(checkpoint.step);
+    try {
+      await this.write(name, checkpoint);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (typeof code !== 'string') throw error;
+      const previous = await this.list().then(
+        (infos) => infos.at(-1)?.name ?? null,
+        () => undefined,
+      );
+      throw new CheckpointError(describeSaveFailure({ name, directory: this.directory, error: error as NodeJS.ErrnoException, previous }), name);
+    }
+    return { name, step: checkpoint.step };
+  }
+
+  private async write(name: string, checkpoint: TrainingCheckpoint): Promise<void> {
     await this.fs.mkdir(this.directory, { recursive: true });
 
     const tensors: Record<string, TensorEntry> = {};
@@ -77,9 +111,16 @@ export class FileCheckpointStore implements CheckpointStore {
     const sha256 = hash.digest('hex');
     const binaryFile = `${name}.${sha256.slice(0, 16)}.bin`;
 
+    const hosts = [...checkpoint.tensors.values()];
+    const half = Math.floor(hosts.length / 2);
     await writeFileAtomically(this.fs, path.join(this.directory, binaryFile), async (handle) => {
-      for (const host of checkpoint.tensors.values()) await writeFully(handle, bytesOf(host));
+      for (const [i, host] of hosts.entries()) {
+        if (i === half) await this.onWritePoint('data-partial', name);
+        await writeFully(handle, bytesOf(host));
+      }
+      if (hosts.length === 0) await this.onWritePoint('data-partial', name);
     });
+    await this.onWritePoint('data-committed', name);
     const body: Omit<CheckpointManifest, 'manifestSha256'> = {
       format: CHECKPOINT_FORMAT,
       formatVersion: CHECKPOINT_FORMAT_VERSION,
@@ -97,9 +138,14 @@ export class FileCheckpointStore implements CheckpointStore {
       tensors,
     };
     const manifestBytes = new TextEncoder().encode(serializeManifest(body));
-    await writeFileAtomically(this.fs, this.manifestPath(name), (handle) => writeFully(handle, manifestBytes));
-    await this.prune();
-    return { name, step: checkpoint.step };
+    await writeFileAtomically(
+      this.fs,
+      this.manifestPath(name),
+      (handle) => writeFully(handle, manifestBytes),
+      () => this.onWritePoint('manifest-written', name),
+    );
+    await this.onWritePoint('manifest-committed', name);
+    await this.prune(name);
   }
 
   async list(): Promise<CheckpointInfo[]> {
@@ -123,7 +169,12 @@ export class FileCheckpointStore implements CheckpointStore {
     const expected = manifest.binary.bytes;
     let found: number;
     try {
-      found = (await this.fs.stat(binaryPath)).size;
+      const stats = await this.fs.stat(binaryPath);
+      // A FIFO or device would block or never end; only a regular file can be our data.
+      if (!stats.isFile()) {
+        throw new CheckpointError(`checkpoint ${name} is corrupt: its data file ${manifest.binary.file} is not a regular file`, name);
+      }
+      found = stats.size;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new CheckpointError(`checkpoint ${name} is incomplete: its data file ${manifest.binary.file} is missing; ${CRASH_ADVICE}`, name);
@@ -239,17 +290,25 @@ export class FileCheckpointStore implements CheckpointStore {
     }
     const record = raw as Record<string, unknown>;
     if (record.format !== CHECKPOINT_FORMAT) {
-      throw new CheckpointError(`${manifestPath} is not an infomax checkpoint manifest (format: ${String(record.format)})`, name);
+      throw new CheckpointError(`${manifestPath} is not an infomax checkpoint manifest (format: ${shortJson(record.format)})`, name);
     }
     if (record.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
       const newer = typeof record.formatVersion === 'number' && record.formatVersion > CHECKPOINT_FORMAT_VERSION;
       throw new CheckpointError(
-        `checkpoint ${name} has format version ${String(record.formatVersion)}; this infomax reads version ` +
+        `checkpoint ${name} has format version ${shortJson(record.formatVersion)}; this infomax reads version ` +
           `${CHECKPOINT_FORMAT_VERSION}${newer ? ' (it was written by a newer infomax: upgrade to read it)' : ''}`,
         name,
       );
     }
-    if (record.manifestSha256 !== manifestChecksum(record)) {
+    let checksum: string;
+    try {
+      checksum = manifestChecksum(record);
+    } catch (error) {
+      // JSON.parse accepts nesting deeper than JSON.stringify can walk back.
+      if (!(error instanceof RangeError)) throw error;
+      throw new CheckpointError(`checkpoint ${name} is corrupt: its manifest is nested too deeply to be one of ours; ${CRASH_ADVICE}`, name);
+    }
+    if (record.manifestSha256 !== checksum) {
       throw new CheckpointError(
         `checkpoint ${name} is corrupt: its manifest does not match its own SHA-256 (edited or damaged); ${CRASH_ADVICE}`,
         name,
@@ -272,6 +331,13 @@ export class FileCheckpointStore implements CheckpointStore {
     let cursor = 0;
     for (const [tensorName, entry] of entries) {
       const needed = sizeOfShape(entry.shape) * BYTES_PER_ELEMENT[entry.dtype];
+      if (!Number.isSafeInteger(needed)) {
+        throw new CheckpointError(
+          `checkpoint ${name} is corrupt: tensor '${tensorName}' has shape [${entry.shape.join(', ')}], more elements ` +
+            `than any tensor can hold; ${CRASH_ADVICE}`,
+          name,
+        );
+      }
       if (entry.length !== needed) {
         throw new CheckpointError(
           `checkpoint ${name} is corrupt: tensor '${tensorName}' (${entry.dtype} [${entry.shape.join(', ')}]) needs ` +
@@ -298,10 +364,11 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   /** Deletes checkpoints beyond keepLast, then data and temporary files no manifest refers to. */
-  private async prune(): Promise<void> {
+  private async prune(saved: string): Promise<void> {
     const infos = await this.list();
     const doomed = infos.slice(0, Math.max(0, infos.length - this.keepLast));
     for (const info of doomed) await this.removeIfPresent(this.manifestPath(info.name));
+    await this.onWritePoint('pruning', saved);
     const referenced = new Set<string>();
     for (const info of infos.slice(doomed.length)) {
       try {
@@ -321,6 +388,12 @@ export class FileCheckpointStore implements CheckpointStore {
       if (error.code !== 'ENOENT') throw error;
     });
   }
+}
+
+/** A field of an untrusted manifest, quoted for a message: JSON, and never very long. */
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'missing';
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function bytesOf(host: HostTensor): Uint8Array {

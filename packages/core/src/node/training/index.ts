@@ -1,5 +1,12 @@
 export { FileCheckpointStore, type FileCheckpointStoreOptions } from './file-checkpoint-store';
 export { nodeFileSystem, type CheckpointFileSystem } from './checkpoint-file-system';
+export {
+  CHECKPOINT_PAUSE_VARIABLE,
+  CHECKPOINT_WRITE_POINTS,
+  pauseObserverFromEnvironment,
+  type CheckpointWriteObserver,
+  type CheckpointWritePoint,
+} from './checkpoint-write-points';
 export { writeFileAtomically, syncDirectory } from './atomic-write';
 export {
   CHECKPOINT_FORMAT,
