@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { initBackend, resetBackendAnnouncement, wasmTrainingKernelStatus } from '@infomax/core';
-import { initNodeBackend, isModuleNotFound, requestedNodeBackend, type ModuleLoader } from '@infomax/core/node';
+import { initBackend, resetBackendAnnouncement, setWasmGemmThreads, wasmGemmThreads, wasmTrainingKernelStatus } from '@infomax/core';
+import { autoWasmThreads, initNodeBackend, isModuleNotFound, requestedNodeBackend, type ModuleLoader } from '@infomax/core/node';
 
 /** What Node says when a package is absent. */
 function notFound(name: string): Error {
@@ -39,6 +39,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  setWasmGemmThreads(1);
   if (tf.findBackendFactory('tensorflow') !== null) tf.removeBackend('tensorflow');
   await tf.setBackend('cpu');
 });
@@ -82,7 +83,9 @@ describe('initNodeBackend', () => {
     expect(choice.source).toBe('@tensorflow/tfjs-backend-wasm');
     expect(choice.notices).toEqual([]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^infomax: backend wasm \((SIMD|no SIMD), 1 thread\), kernels: portable$/);
+    const threads = autoWasmThreads();
+    expect(lines[0]).toBe(`infomax: backend wasm (SIMD + FMA, ${threads} thread${threads === 1 ? '' : 's'}), kernels: portable`);
+    expect(wasmGemmThreads()).toBe(threads);
     expect(wasmTrainingKernelStatus().Conv2DBackpropFilter).toBe('infomax');
   });
 
@@ -145,6 +148,18 @@ describe('initNodeBackend', () => {
     expect(fromOption.backend).toBe('tensorflow');
     await expect(initNodeBackend({ env: { INFOMAX_BACKEND: 'gpu' }, log: false })).rejects.toThrow(
       /Unknown backend 'gpu' \(from INFOMAX_BACKEND\)\. Valid backends: 'auto', 'tensorflow'/,
+    );
+  });
+
+  it('runs the wasm gemm on INFOMAX_WASM_THREADS threads, the wasmThreads option first', async () => {
+    const fromEnv = await initNodeBackend({ backend: 'wasm', env: { INFOMAX_WASM_THREADS: '1' }, log: false });
+    expect(fromEnv.description).toBe('wasm (SIMD + FMA, 1 thread), kernels: portable');
+    expect(wasmGemmThreads()).toBe(1);
+    const fromOption = await initNodeBackend({ backend: 'wasm', env: { INFOMAX_WASM_THREADS: '1' }, wasmThreads: 3, log: false });
+    expect(fromOption.description).toBe('wasm (SIMD + FMA, 3 threads), kernels: portable');
+    expect(wasmGemmThreads()).toBe(3);
+    await expect(initNodeBackend({ backend: 'wasm', env: { INFOMAX_WASM_THREADS: '0' }, log: false })).rejects.toThrow(
+      "Invalid wasm thread count '0' (from INFOMAX_WASM_THREADS): use 'auto' or a whole number from 1 to 16.",
     );
   });
 

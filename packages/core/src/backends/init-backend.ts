@@ -48,12 +48,15 @@ async function autoPortable(): Promise<BackendChoice> {
   }
 }
 
-/** Activates one portable backend by name, throwing if it cannot. */
-export async function portable(name: string): Promise<BackendChoice> {
+/**
+ * Activates one portable backend by name, throwing if it cannot. `sharedHeap`: see
+ * `activateWasmBackend`.
+ */
+export async function portable(name: string, { sharedHeap = false }: { sharedHeap?: boolean } = {}): Promise<BackendChoice> {
   // Backend-independent: tfjs' Tile / broadcastTo gradient is one Slice + Add per tile.
   registerTileGradient();
   if (name === 'wasm') {
-    const { description } = await activateWasmBackend();
+    const { description } = await activateWasmBackend({ sharedHeap });
     return { backend: 'wasm', source: '@tensorflow/tfjs-backend-wasm', description, notices: [] };
   }
   await activate(name);

@@ -8,3 +8,4 @@ export type { Bound, BoundResult, EstimateKind } from './bound';
 export type { ViewGenerator, Views } from './view-generator';
 export type { ComputeOptions, Objective, ObjectiveOutput, OptimizerGroup } from './objective';
 export type { Batch, DataSource } from './data-source';
+export type { PreparedBatch, PreparedBatchSource, PreparedBatchStream, StepRequest } from './prepared-batch-source';

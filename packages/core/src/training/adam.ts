@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamUpdate } from '../backends/wasm-kernels/adam-update';
 
 export interface AdamOptions {
   learningRate: number;
@@ -104,9 +105,19 @@ export class Adam {
     const correction1 = 1 - this.beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
     const { beta1, beta2, epsilon, weightDecay } = this;
+    const l2 = weightDecay > 0 && !this.decoupledWeightDecay ? weightDecay : 0;
+    const decay = weightDecay > 0 && this.decoupledWeightDecay ? learningRate * weightDecay : 0;
     tf.tidy(() => {
       for (const [path, rawGrad] of entries) {
         const { variable, m, v } = this.slots.get(path)!;
+        // wasm: the same maths in one kernel (same float32 operations in the same order).
+        const fused = fusedAdamUpdate(variable, m, v, rawGrad, { beta1, beta2, correction1, correction2, epsilon, learningRate, l2, decay });
+        if (fused) {
+          variable.assign(fused[0]);
+          m.assign(fused[1]);
+          v.assign(fused[2]);
+          continue;
+        }
         const grad = weightDecay > 0 && !this.decoupledWeightDecay ? tf.add(rawGrad, tf.mul(variable, weightDecay)) : rawGrad;
         const newM = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));
         const newV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(grad), 1 - beta2));

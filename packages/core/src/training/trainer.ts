@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataSource } from '../contracts/data-source';
+import type { Batch, DataSource } from '../contracts/data-source';
+import type { PreparedBatch, PreparedBatchSource, PreparedBatchStream, StepRequest } from '../contracts/prepared-batch-source';
 import type { Objective, OptimizerGroup } from '../contracts/objective';
-import type { ViewGenerator } from '../contracts/view-generator';
+import type { ViewGenerator, Views } from '../contracts/view-generator';
 import { Rng } from '../random/rng';
 import { Adam } from './adam';
 import { checkpointName, type CheckpointInfo, type TrainingCheckpoint } from './checkpoint';
+import { CheckpointError } from './checkpoint-error';
 import type { CheckpointStore } from './checkpoint-store';
 import { captureCheckpoint, restoreCheckpoint } from './checkpoint-state';
 import { clipByGlobalNorm, globalNorm } from './clip-by-global-norm';
+import { fromHostTensor } from './host-tensor';
 import { learningRateAt, type LearningRateSchedule } from './learning-rate-schedule';
 import type { MetricsRecord, MetricsSink } from './metrics-sink';
 import { NonFiniteLossError } from './non-finite-loss-error';
@@ -27,6 +30,11 @@ export interface TrainerOptions {
   objective: Objective;
   data: DataSource;
   views: ViewGenerator;
+  /**
+   * Prepares each step's labels and views ahead of the step (e.g. on worker threads) from the
+   * step's indices and `views/<step>` stream; without it the step loads and generates them itself.
+   */
+  batches?: PreparedBatchSource;
   /** Root random stream (or its seed). Shuffling, views and objective randomness fork from it by name. */
   rng: Rng | number | string;
   config: TrainerConfig;
@@ -68,6 +76,7 @@ export class Trainer {
   private readonly objective: Objective;
   private readonly data: DataSource;
   private readonly views: ViewGenerator;
+  private readonly batches: PreparedBatchSource | undefined;
   private readonly rng: Rng;
   private readonly store: CheckpointStore | undefined;
   private readonly sinks: MetricsSink[];
@@ -89,6 +98,7 @@ export class Trainer {
     this.objective = options.objective;
     this.data = options.data;
     this.views = options.views;
+    this.batches = options.batches;
     this.rng = options.rng instanceof Rng ? Rng.fromState(options.rng.getState()) : new Rng(options.rng);
     this.store = options.checkpoints;
     this.sinks = options.metrics ?? [];
@@ -217,49 +227,54 @@ export class Trainer {
     let reason: TrainEndEvent['reason'] = target === this.totalSteps ? 'completed' : 'paused';
     let checkpointedAt = -1;
     const startStep = this.completedSteps;
-    while (this.completedSteps < target) {
-      if (this.stopRequested) {
-        reason = 'stopped';
-        break;
-      }
-      const step = this.completedSteps;
-      const epoch = Math.floor(step / this.stepsPerEpoch);
-      const position = step % this.stepsPerEpoch;
-      const learningRate = this.learningRateAt(step);
-      if (position === 0) await this.emit((h) => h.onEpochStart?.({ epoch, step }));
-      await this.emit((h) => h.onStepStart?.({ step, epoch, position, learningRate }));
+    const prepared = this.batches?.open({ from: startStep, until: target }, (s) => this.stepRequest(s));
+    try {
+      while (this.completedSteps < target) {
+        if (this.stopRequested) {
+          reason = 'stopped';
+          break;
+        }
+        const step = this.completedSteps;
+        const epoch = Math.floor(step / this.stepsPerEpoch);
+        const position = step % this.stepsPerEpoch;
+        const learningRate = this.learningRateAt(step);
+        if (position === 0) await this.emit((h) => h.onEpochStart?.({ epoch, step }));
+        await this.emit((h) => h.onStepStart?.({ step, epoch, position, learningRate }));
 
-      const logThisStep = (step + 1) % logEvery === 0 || step + 1 === target;
-      const indices = this.batchIndices(epoch, position);
-      const result = await this.trainStep(step, indices, logThisStep);
-      imagesSinceLog += indices.length;
-      this.completedSteps = step + 1;
-      await this.emit((h) =>
-        h.onStepEnd?.({ step, epoch, position, learningRate, loss: result.loss, skipped: result.skipped }),
-      );
+        const logThisStep = (step + 1) % logEvery === 0 || step + 1 === target;
+        const indices = this.batchIndices(epoch, position);
+        const result = await this.trainStep(step, indices, logThisStep, prepared);
+        imagesSinceLog += indices.length;
+        this.completedSteps = step + 1;
+        await this.emit((h) =>
+          h.onStepEnd?.({ step, epoch, position, learningRate, loss: result.loss, skipped: result.skipped }),
+        );
 
-      if (logThisStep) {
-        const t = now();
-        const record: MetricsRecord = {
-          step: this.completedSteps,
-          epoch,
-          lr: learningRate,
-          ...result.values,
-          loss: result.loss,
-          images_per_s: imagesSinceLog / Math.max(1e-9, (t - lastLogTime) / 1000),
-          time: this.elapsedBefore + (t - runStart) / 1000,
-        };
-        if (this.config.nanPolicy === 'skip') record.skipped_steps = this.skippedSteps;
-        lastLogTime = t;
-        imagesSinceLog = 0;
-        for (const sink of this.sinks) await sink.write(record);
-        await this.emit((h) => h.onLog?.(record));
+        if (logThisStep) {
+          const t = now();
+          const record: MetricsRecord = {
+            step: this.completedSteps,
+            epoch,
+            lr: learningRate,
+            ...result.values,
+            loss: result.loss,
+            images_per_s: imagesSinceLog / Math.max(1e-9, (t - lastLogTime) / 1000),
+            time: this.elapsedBefore + (t - runStart) / 1000,
+          };
+          if (this.config.nanPolicy === 'skip') record.skipped_steps = this.skippedSteps;
+          lastLogTime = t;
+          imagesSinceLog = 0;
+          for (const sink of this.sinks) await sink.write(record);
+          await this.emit((h) => h.onLog?.(record));
+        }
+        if (position === this.stepsPerEpoch - 1) await this.emit((h) => h.onEpochEnd?.({ epoch, step: this.completedSteps }));
+        if (this.store && checkpointEvery > 0 && this.completedSteps % checkpointEvery === 0) {
+          await this.saveCheckpoint(this.elapsedBefore + (now() - runStart) / 1000);
+          checkpointedAt = this.completedSteps;
+        }
       }
-      if (position === this.stepsPerEpoch - 1) await this.emit((h) => h.onEpochEnd?.({ epoch, step: this.completedSteps }));
-      if (this.store && checkpointEvery > 0 && this.completedSteps % checkpointEvery === 0) {
-        await this.saveCheckpoint(this.elapsedBefore + (now() - runStart) / 1000);
-        checkpointedAt = this.completedSteps;
-      }
+    } finally {
+      await prepared?.close();
     }
     const ranSteps = this.completedSteps > startStep;
     if (this.store && ranSteps && checkpointedAt !== this.completedSteps) {
@@ -281,13 +296,24 @@ export class Trainer {
     return this.permutation.order.slice(position * batchSize, Math.min(this.data.size, (position + 1) * batchSize));
   }
 
+  /** What the prepared-batch source must produce for `step`. */
+  private stepRequest(step: number): StepRequest {
+    const indices = this.batchIndices(Math.floor(step / this.stepsPerEpoch), step % this.stepsPerEpoch);
+    return { step, indices, viewsRng: this.rng.fork(`views/${step}`).getState() };
+  }
+
   private async trainStep(
     step: number,
     indices: Int32Array,
     readValues: boolean,
+    stream?: PreparedBatchStream,
   ): Promise<{ loss: number; skipped: boolean; values: StepValues }> {
-    const batch = await this.data.batch(indices);
-    const owned: tf.Tensor[] = [batch.x];
+    const ahead = stream ? await takePrepared(stream, step) : undefined;
+    const batch: Partial<Batch> = ahead
+      ? { labels: ahead.labels && (fromHostTensor(ahead.labels) as tf.Tensor1D) }
+      : await this.data.batch(indices);
+    const owned: tf.Tensor[] = [];
+    if (batch.x) owned.push(batch.x);
     if (batch.labels) owned.push(batch.labels);
     const keep = <T extends tf.Tensor>(t: T): T => {
       tf.keep(t);
@@ -303,7 +329,7 @@ export class Trainer {
       let metrics: Record<string, tf.Scalar> = {};
       let auxiliaryInputs: Record<string, tf.Tensor> = {};
       const forward = tf.tidy(() => {
-        const views = this.views.generate(batch.x, this.rng.fork(`views/${step}`));
+        const views = ahead ? uploadViews(ahead) : this.views.generate(batch.x!, this.rng.fork(`views/${step}`));
         const { value, grads } = tf.variableGrads(() => {
           const out = this.objective.compute(views, {
             training: true,
@@ -395,7 +421,8 @@ export class Trainer {
   private handleNonFinite(step: number, metric: string, value: number): void {
     if (this.config.nanPolicy === 'stop') throw new NonFiniteLossError(step, metric, value, this.lastCheckpoint);
     this.skippedSteps++;
-    this.logger.warn(`step ${step}: ${metric} is ${value}; skipping this update (nanPolicy 'skip')`);
+    // Counted from 1, as the progress bar and metrics.jsonl count steps.
+    this.logger.warn(`step ${step + 1}: ${metric} is ${value}; skipping this update (nanPolicy 'skip')`);
   }
 
   /** Host copy of the full training state. */
@@ -430,6 +457,12 @@ export class Trainer {
    * everything before changing anything; throws a CheckpointError naming the first mismatch.
    */
   restore(checkpoint: TrainingCheckpoint): void {
+    // The random state is checked first too, so a bad one cannot leave restored weights behind.
+    try {
+      Rng.fromState(checkpoint.rng);
+    } catch (error) {
+      throw new CheckpointError(`checkpoint ${checkpointName(checkpoint.step)} has an invalid random state: ${(error as Error).message}`);
+    }
     restoreCheckpoint(checkpoint, {
       variables: this.savedVariables,
       optimizers: new Map(this.groups.map((g) => [g.name, g.optimizer])),
@@ -478,6 +511,21 @@ export class Trainer {
   private async emit(call: (hooks: TrainerHooks) => void | Promise<void>): Promise<void> {
     for (const hooks of this.hooks) await call(hooks);
   }
+}
+
+async function takePrepared(stream: PreparedBatchStream, step: number): Promise<PreparedBatch> {
+  const prepared = await stream.next();
+  if (prepared.step !== step) {
+    throw new Error(
+      `Trainer: the prepared-batch source handed out step ${prepared.step} when step ${step} was due; ` +
+        'a source must give the steps of its range in order, one per next()',
+    );
+  }
+  return prepared;
+}
+
+function uploadViews(prepared: PreparedBatch): Views {
+  return Object.fromEntries(Object.entries(prepared.views).map(([name, view]) => [name, fromHostTensor(view)]));
 }
 
 function now(): number {

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { blockedGemm } from '../wasm-simd/blocked-gemm';
 import { simdKernelsFor, type SimdKernels } from '../wasm-simd/simd-kernels';
+import { convCopyBytes, heapConv2d } from '../wasm-threads/heap-ops';
+import { threadedKernelsFor } from '../wasm-threads/wasm-gemm-threads';
 import { isPointwise } from './conv-geometry';
+import { poolOperation } from './pool-operation';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
 
 type Shape4 = [number, number, number, number];
@@ -29,7 +32,7 @@ export function gemmConv2dWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.Ker
     false,
     'channelsLast',
   );
-  if (!preferGemmConv(info)) return stock(args) as tf.TensorInfo;
+  if (!preferGemmConv(info) && !threadedConv(args.backend, info)) return stock(args) as tf.TensorInfo;
   return composeWasmKernel(args.backend, (scope) => gemmConv2d(scope, kernels, x, filter, info));
 }
 
@@ -42,6 +45,20 @@ export function preferGemmConv(info: tf.backend_util.Conv2DInfo): boolean {
   if (isPointwise(info)) return true;
   const patches = info.batchSize * info.outHeight * info.outWidth;
   return patches * IM2COL_NS_PER_VALUE < info.outChannels * PACK_NS_PER_VALUE;
+}
+
+/** Multiply-adds of a convolution as its gemm: output pixels x patch size x output channels. */
+export function convMacs(info: tf.backend_util.Conv2DInfo): number {
+  return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
+}
+
+/**
+ * Whether this convolution runs on the helper threads (`setWasmGemmThreads`): then im2col and
+ * gemm are split over them while XNNPACK's convolution runs on one thread only, so the gemm
+ * form wins for any convolution big enough to be threaded.
+ */
+export function threadedConv(backend: unknown, info: tf.backend_util.Conv2DInfo): boolean {
+  return threadedKernelsFor(backend, convMacs(info), convCopyBytes(info)) !== null;
 }
 
 const IM2COL_NS_PER_VALUE = 1.5;
@@ -59,6 +76,12 @@ export function gemmConv2d(
   const patches = n * oh * ow;
   const patchSize = kh * kw * cin;
   const pointwise = isPointwise(info);
+  const pool = threadedKernelsFor(scope.backend, convMacs(info), convCopyBytes(info));
+  if (pool) {
+    const result = scope.output(info.outShape);
+    heapConv2d(poolOperation(scope, pool), { x: scope.offset(x), filter: scope.offset(filter), out: scope.offset(result) }, info, pointwise);
+    return result;
+  }
   const cols = pointwise ? x : scope.output([patches, patchSize]);
   const out = scope.output(info.outShape);
   const [pcols, pf, pout] = [scope.offset(cols), scope.offset(filter), scope.offset(out)];

@@ -3,6 +3,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { blockedGemm } from '../wasm-simd/blocked-gemm';
 import type { SimdKernels } from '../wasm-simd/simd-kernels';
 import { isPointwise } from './conv-geometry';
+import { convCopyBytes, heapInputGrad } from '../wasm-threads/heap-ops';
+import { threadedKernelsFor } from '../wasm-threads/wasm-gemm-threads';
+import { convMacs } from './gemm-conv2d';
+import { poolOperation } from './pool-operation';
 import type { WasmKernelScope } from './wasm-kernel-scope';
 
 /**
@@ -24,6 +28,12 @@ export function gemmInputGrad(
   const patchSize = kh * kw * cin;
   const fT = scope.transpose(scope.reshape(filter, [patchSize, cout]), [1, 0]);
   const pointwise = isPointwise(info);
+  const pool = threadedKernelsFor(scope.backend, convMacs(info), convCopyBytes(info));
+  if (pool) {
+    const dx = scope.output(info.inShape);
+    heapInputGrad(poolOperation(scope, pool), { dy: scope.offset(dy), fT: scope.offset(fT), dx: scope.offset(dx) }, info, pointwise);
+    return dx;
+  }
   const cols = scope.output([patches, patchSize]);
   const [pdy, pf, pcols] = [scope.offset(dy), scope.offset(fT), scope.offset(cols)];
   blockedGemm(kernels, { a: pdy, sam: cout * 4, sak: 4, b: pf, sbk: patchSize * 4, c: pcols, scm: patchSize * 4 }, patches, patchSize, cout);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { blockedGemm } from '../wasm-simd/blocked-gemm';
 import type { SimdKernels } from '../wasm-simd/simd-kernels';
 import { broadcastIndex, type MatMulGeometry } from './batch-mat-mul';
+import { runGemm } from './run-gemm';
 import type { WasmKernelScope } from './wasm-kernel-scope';
 
 /**
@@ -47,7 +47,7 @@ export function gemmBatchMatMul(
     for (let i = 0; i < batches; i++) {
       const ai = aIndex ? (aIndex[i] ?? 0) : i;
       const bi = bIndex ? (bIndex[i] ?? 0) : i;
-      blockedGemm(kernels, { a: pa + ai * m * k * 4, sam, sak, b: pb + bi * k * n * 4, sbk: n * 4, c: pc + i * m * n * 4, scm: n * 4 }, m, n, k);
+      runGemm(scope, kernels, { a: pa + ai * m * k * 4, sam, sak, b: pb + bi * k * n * 4, sbk: n * 4, c: pc + i * m * n * 4, scm: n * 4 }, m, n, k);
     }
     return out;
   }
@@ -61,7 +61,7 @@ export function gemmBatchMatMul(
   for (let i = 0; i < batches; i++) {
     const ai = aIndex ? (aIndex[i] ?? 0) : i;
     const bi = bIndex ? (bIndex[i] ?? 0) : i;
-    blockedGemm(kernels, { a: pa + bi * n * k * 4, sam, sak, b: pb + ai * k * m * 4, sbk: m * 4, c: pc + i * n * m * 4, scm: m * 4 }, n, m, k);
+    runGemm(scope, kernels, { a: pa + bi * n * k * 4, sam, sak, b: pb + ai * k * m * 4, sbk: m * 4, c: pc + i * n * m * 4, scm: m * 4 }, n, m, k);
   }
   const out = m === 1 || n === 1 ? outT : scope.transpose(outT, [0, 2, 1]);
   return scope.reshape(out, outShape);

@@ -2,6 +2,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { isPointwise } from './conv-geometry';
 import { blockedGemm } from '../wasm-simd/blocked-gemm';
 import type { SimdKernels } from '../wasm-simd/simd-kernels';
+import { convCopyBytes, heapFilterGrad } from '../wasm-threads/heap-ops';
+import { threadedKernelsFor } from '../wasm-threads/wasm-gemm-threads';
+import { convMacs } from './gemm-conv2d';
+import { poolOperation } from './pool-operation';
 import type { WasmKernelScope } from './wasm-kernel-scope';
 
 /**
@@ -24,6 +28,12 @@ export function im2colFilterGrad(
   const patchSize = kh * kw * cin;
   // A 1x1, stride-1, unpadded conv's patch matrix is x itself.
   const pointwise = isPointwise(info);
+  const pool = threadedKernelsFor(scope.backend, convMacs(info), convCopyBytes(info));
+  if (pool) {
+    const result = scope.output([kh, kw, cin, cout]);
+    heapFilterGrad(poolOperation(scope, pool), { x: scope.offset(x), dy: scope.offset(dy), out: scope.offset(result) }, info, pointwise);
+    return result;
+  }
   const cols = pointwise ? x : scope.output([patches, patchSize]);
   const out = scope.output([kh, kw, cin, cout]);
   const [pcols, pdy, pout] = [scope.offset(cols), scope.offset(dy), scope.offset(out)];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE_KERNEL, adamUpdateWasm } from './adam-update';
 import { avgPoolGradWasm } from './avg-pool-grad';
 import { batchMatMulWasm } from './batch-mat-mul';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter';
@@ -33,6 +34,8 @@ const MISSING_KERNELS: readonly tf.KernelConfig[] = (
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dBackpropFilterWasm],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputWasm],
     ['UnsortedSegmentSum', unsortedSegmentSumWasm],
+    // Not a tfjs kernel: infomax's fused Adam update (see training/adam.ts).
+    [ADAM_UPDATE_KERNEL, adamUpdateWasm],
   ] as const
 ).map(([kernelName, impl]) => ({
   kernelName,

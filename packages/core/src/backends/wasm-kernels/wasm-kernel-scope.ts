@@ -73,6 +73,13 @@ export class WasmKernelScope {
     return (this.backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
   }
 
+  /**
+   * The backend's heap as bytes. Fetch it after allocating outputs: a growing heap replaces it.
+   */
+  heap(): Uint8Array {
+    return (this.backend as BackendWasm & { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  }
+
   /** Reads a tensor's values: on wasm a copy out of the module's heap, not a device sync. */
   read(x: tf.TensorInfo): Float32Array | Int32Array {
     return this.backend.readSync(x.dataId) as Float32Array | Int32Array;

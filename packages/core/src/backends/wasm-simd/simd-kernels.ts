@@ -1,6 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assembleModule } from './wasm-assembler';
 import { GEMM_SHAPE, writeGemm } from './gemm-kernel';
+import { writeAdam } from './adam-kernel';
+import { writeAvgPoolGrad } from './avg-pool-grad-kernel';
 import { writeCol2im, writeIm2col } from './im2col-kernel';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
@@ -45,6 +47,43 @@ export interface SimdKernels {
     dh: number,
     dw: number,
   ): void;
+  /** See `writeAdam`: one fused Adam update of n values (byte pointers, then the scalars). */
+  adam(
+    w: number,
+    m: number,
+    v: number,
+    g: number,
+    outW: number,
+    outM: number,
+    outV: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    correction1: number,
+    correction2: number,
+    epsilon: number,
+    learningRate: number,
+    l2: number,
+    decay: number,
+  ): void;
+  /** See `writeAvgPoolGrad`: adds scale * dy back over every unpadded pool window of dx. */
+  avgPoolGrad(
+    dx: number,
+    dy: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    scale: number,
+  ): void;
   /** See `writeCol2im`: adds the patch matrix `cols` back onto the (zeroed) image `dx`. */
   col2im(
     dx: number,
@@ -71,7 +110,7 @@ export const PACK_BYTES = 64 * 1024;
 
 const loaded = new WeakMap<object, SimdKernels | null>();
 
-function memoryOf(backend: BackendWasm): WebAssembly.Memory | undefined {
+export function memoryOf(backend: BackendWasm): WebAssembly.Memory | undefined {
   const module = backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   return module.asm?.memory ?? module.wasmMemory;
 }
@@ -90,8 +129,8 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     // Relaxed SIMD's fused multiply-add makes the gemm ~1.3x faster (measured); engines without
     // it (Node 20 unless run with --experimental-wasm-relaxed-simd) get plain mul + add.
-    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeIm2col(), writeCol2im()], shared);
-    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeIm2col(), writeCol2im()], shared);
+    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeIm2col(), writeCol2im(), writeAdam(), writeAvgPoolGrad()], shared);
+    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeIm2col(), writeCol2im(), writeAdam(), writeAvgPoolGrad()], shared);
     const fma = WebAssembly.validate(withFma);
     const bytes = fma ? withFma : plain;
     try {

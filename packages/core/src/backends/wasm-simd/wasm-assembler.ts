@@ -48,6 +48,8 @@ export class FunctionWriter {
   constructor(
     readonly exportName: string,
     paramTypes: readonly ValType[],
+    /** At most one: the value left on the stack at the end of the body. */
+    private readonly resultTypes: readonly ValType[] = [],
   ) {
     this.params = paramTypes.map((type, index) => ({ index, type }));
   }
@@ -139,6 +141,55 @@ export class FunctionWriter {
   i32Shl(): this {
     return this.op(0x74);
   }
+  i32DivU(): this {
+    return this.op(0x6e);
+  }
+  i32RemU(): this {
+    return this.op(0x70);
+  }
+  i32GeU(): this {
+    return this.op(0x4f);
+  }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
+  drop(): this {
+    return this.op(0x1a);
+  }
+  /** Pops c, b, a and pushes a if c is non-zero, else b. */
+  select(): this {
+    return this.op(0x1b);
+  }
+  /** Calls function `index` of the module (its position in `assembleModule`'s list). */
+  call(index: number): this {
+    this.op(0x10);
+    uleb(index, this.code);
+    return this;
+  }
+  i32Load(offset = 0): this {
+    return this.op(0x28).memarg(2, offset);
+  }
+
+  // Threads proposal: atomic accesses (sequentially consistent) on aligned i32 words.
+  private atomic(opcode: number, offset: number): this {
+    this.code.push(0xfe);
+    uleb(opcode, this.code);
+    return this.memarg(2, offset);
+  }
+  i32AtomicLoad(offset = 0): this {
+    return this.atomic(0x10, offset);
+  }
+  /** [address, value] -> the old value; adds value. */
+  i32AtomicRmwAdd(offset = 0): this {
+    return this.atomic(0x1e, offset);
+  }
+  /** [address, expected, replacement] -> the old value; stores replacement if old == expected. */
+  i32AtomicRmwCmpxchg(offset = 0): this {
+    return this.atomic(0x48, offset);
+  }
   i32Eqz(): this {
     return this.op(0x45);
   }
@@ -150,6 +201,9 @@ export class FunctionWriter {
   }
   i32And(): this {
     return this.op(0x71);
+  }
+  i32Or(): this {
+    return this.op(0x72);
   }
   i32GeS(): this {
     return this.op(0x4e);
@@ -169,6 +223,9 @@ export class FunctionWriter {
   }
   f32Add(): this {
     return this.op(0x92);
+  }
+  f32Ne(): this {
+    return this.op(0x5c);
   }
   f32Mul(): this {
     return this.op(0x94);
@@ -191,8 +248,26 @@ export class FunctionWriter {
   f32x4Splat(): this {
     return this.simd(0x13);
   }
+  f32Sub(): this {
+    return this.op(0x93);
+  }
+  f32Div(): this {
+    return this.op(0x95);
+  }
+  f32Sqrt(): this {
+    return this.op(0x91);
+  }
   f32x4Add(): this {
     return this.simd(0xe4);
+  }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  f32x4Sqrt(): this {
+    return this.simd(0xe3);
   }
   f32x4Mul(): this {
     return this.simd(0xe6);
@@ -237,14 +312,15 @@ export class FunctionWriter {
     const out = [0x60];
     uleb(this.params.length, out);
     out.push(...this.params.map((p) => p.type));
-    out.push(0);
+    uleb(this.resultTypes.length, out);
+    out.push(...this.resultTypes);
     return out;
   }
 }
 
 /**
  * A module that imports one memory as env.memory (shared when the host's is) and exports the
- * given functions, which return nothing.
+ * given functions.
  */
 export function assembleModule(functions: readonly FunctionWriter[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { announceBackend } from '../../backends/announce-backend';
 import type { BackendChoice, BackendLog } from '../../backends/backend-choice';
 import { errorMessage, portable } from '../../backends/init-backend';
-import { activate } from '../../backends/activate-backend';
+import { activate, describeWasmBackend } from '../../backends/activate-backend';
+import { registerHelperLauncher } from '../../backends/wasm-threads/helper-launcher';
+import { setWasmGemmThreads } from '../../backends/wasm-threads/wasm-gemm-threads';
+import { enableRelaxedSimd } from './relaxed-simd';
+import { relaxedSimdWanted, requestedWasmThreads } from './wasm-threads-env';
+import { nodeHelperLauncher } from './worker-helper-launcher';
 import { registerTileGradient } from '../../tensor/tile-gradient';
 import { importModule, isModuleNotFound, type ModuleLoader } from './module-loader';
 import { requestedNodeBackend, type NodeBackendName } from './node-backend-names';
@@ -16,6 +21,18 @@ export interface InitNodeBackendOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** How optional packages are loaded; default a dynamic import. Injected by tests. */
   loadModule?: ModuleLoader;
+  /**
+   * On wasm: threads for infomax's gemm and convolutions (`setWasmGemmThreads`). Overrides
+   * INFOMAX_WASM_THREADS; default 'auto' (every core, up to 4).
+   */
+  wasmThreads?: number | 'auto';
+}
+
+/** What a candidate needs besides its name. */
+interface CandidateContext {
+  load: ModuleLoader;
+  env: Readonly<Record<string, string | undefined>>;
+  wasmThreads: number;
 }
 
 const NATIVE_PACKAGES = {
@@ -34,16 +51,17 @@ class NotInstalled extends Error {}
  * The choice is printed once per process on stderr.
  */
 export async function initNodeBackend(options: InitNodeBackendOptions = {}): Promise<BackendChoice> {
-  const requested = requestedNodeBackend(options.backend, options.env ?? process.env);
-  const load = options.loadModule ?? importModule;
-  const choice = requested === 'auto' ? await autoNode(load) : await strictNode(requested, load);
+  const env = options.env ?? process.env;
+  const requested = requestedNodeBackend(options.backend, env);
+  const context = { load: options.loadModule ?? importModule, env, wasmThreads: requestedWasmThreads(options.wasmThreads, env) };
+  const choice = requested === 'auto' ? await autoNode(context) : await strictNode(requested, context);
   announceBackend(choice, options.log, (line) => process.stderr.write(`${line}\n`));
   return choice;
 }
 
-async function strictNode(name: Exclude<NodeBackendName, 'auto'>, load: ModuleLoader): Promise<BackendChoice> {
+async function strictNode(name: Exclude<NodeBackendName, 'auto'>, context: CandidateContext): Promise<BackendChoice> {
   try {
-    return await candidate(name, load);
+    return await candidate(name, context);
   } catch (error) {
     if (error instanceof NotInstalled) {
       throw new Error(`Backend '${name}' needs ${error.message}`);
@@ -52,12 +70,12 @@ async function strictNode(name: Exclude<NodeBackendName, 'auto'>, load: ModuleLo
   }
 }
 
-async function autoNode(load: ModuleLoader): Promise<BackendChoice> {
+async function autoNode(context: CandidateContext): Promise<BackendChoice> {
   const notices: string[] = [];
   const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
   for (const name of order) {
     try {
-      const choice = await candidate(name, load);
+      const choice = await candidate(name, context);
       return { ...choice, notices: [...notices, ...choice.notices] };
     } catch (error) {
       if (name === 'cpu') throw error;
@@ -67,9 +85,22 @@ async function autoNode(load: ModuleLoader): Promise<BackendChoice> {
   throw new Error('unreachable: cpu is always last');
 }
 
-async function candidate(name: Exclude<NodeBackendName, 'auto'>, load: ModuleLoader): Promise<BackendChoice> {
-  if (name === 'wasm' || name === 'cpu') return portable(name);
-  return nativeBackend(NATIVE_PACKAGES[name], load);
+async function candidate(name: Exclude<NodeBackendName, 'auto'>, context: CandidateContext): Promise<BackendChoice> {
+  if (name === 'wasm') return wasmBackend(context);
+  if (name === 'cpu') return portable(name);
+  return nativeBackend(NATIVE_PACKAGES[name], context.load);
+}
+
+/**
+ * wasm with relaxed SIMD switched on first where Node has it behind a flag (unless
+ * INFOMAX_WASM_RELAXED_SIMD=0), and infomax's gemm on `wasmThreads` threads (worker_threads).
+ */
+async function wasmBackend(context: CandidateContext): Promise<BackendChoice> {
+  if (relaxedSimdWanted(context.env)) enableRelaxedSimd();
+  registerHelperLauncher(nodeHelperLauncher);
+  const choice = await portable('wasm', { sharedHeap: context.wasmThreads > 1 });
+  setWasmGemmThreads(context.wasmThreads);
+  return { ...choice, description: await describeWasmBackend() };
 }
 
 /** Loads a tfjs-node package, which registers the 'tensorflow' backend, and activates it. */
