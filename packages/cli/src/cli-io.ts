@@ -9,7 +9,7 @@ export interface CliIo {
   stderr(text: string): void;
   /** The training progress bar's stream (a TTY gets a live bar, anything else plain lines). */
   progressStream: NodeJS.WriteStream;
-  /** Source of SIGINT; the process by default. */
+  /** Source of SIGINT and SIGTERM; the process by default. */
   signals: SignalSource;
   /** Relative paths (--out, --config, --data <folder>) resolve against this. */
   cwd: string;
@@ -17,8 +17,8 @@ export interface CliIo {
 }
 
 export interface SignalSource {
-  on(signal: 'SIGINT', listener: () => void): unknown;
-  off(signal: 'SIGINT', listener: () => void): unknown;
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
 export function processIo(): CliIo {

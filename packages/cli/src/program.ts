@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { NODE_BACKENDS } from '@infomax/core/node';
 import type { CliIo } from './cli-io';
 import { benchCommand } from './commands/bench';
+import { KERNEL_SETS } from './run/kernel-set';
 import { dataFetchCommand } from './commands/data-fetch';
 import { evalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
@@ -34,6 +35,13 @@ function backendOption(): Option {
   );
 }
 
+function kernelsOption(): Option {
+  return new Option(
+    '--kernels <set>',
+    'training kernels on wasm/cpu: auto (oneDNN when its addon and libdnnl load), onednn (required), none (portable) (default: $INFOMAX_KERNELS, else auto)',
+  ).choices([...KERNEL_SETS]);
+}
+
 /** The `infomax` command tree. Output goes through `io`; errors are thrown, never exit the process. */
 export function buildProgram(io: CliIo, state: ProgramState): Command {
   const program = new Command('infomax')
@@ -50,6 +58,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--preset <name>', `start from a preset: ${[...PRESETS.keys()].sort().join(', ')}`)
     .option('--config <file>', 'run config, JSON or YAML (may `extends: <preset>`)')
     .addOption(backendOption())
+    .addOption(kernelsOption())
     .option('--seed <n>', 'seed of weights, shuffling and views', nonNegative)
     .addOption(new Option('--steps <n>', 'total optimisation steps').argParser(positive).conflicts('epochs'))
     .addOption(new Option('--epochs <n>', 'total epochs (full passes over the data)').argParser(positive))
@@ -65,6 +74,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
           preset: flags.preset as string | undefined,
           configFile: flags.config as string | undefined,
           backend: flags.backend as string | undefined,
+          kernels: flags.kernels as string | undefined,
           seed: flags.seed as number | undefined,
           steps: flags.steps as number | undefined,
           epochs: flags.epochs as number | undefined,
@@ -87,7 +97,8 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--max-test <n>', 'test examples to score (default: eval.maxTest, 2000)', positive)
     .option('--feature <name>', "encoder feature to probe, e.g. f1, f5, f7 (AMDIM), global, fc, conv (DIM) (default: eval.feature, else the objective's)")
     .addOption(backendOption())
-    .action(async (run: string, flags: { maxTrain?: number; maxTest?: number; feature?: string; backend?: string }) => {
+    .addOption(kernelsOption())
+    .action(async (run: string, flags: { maxTrain?: number; maxTest?: number; feature?: string; backend?: string; kernels?: string }) => {
       state.exitCode = await evalCommand(run, flags, io);
     });
 
@@ -118,7 +129,8 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--warmup <n>', 'untimed warm-up steps', nonNegative, 3)
     .option('--profile', 'per-kernel time of one step, as a table (stderr) and JSON (stdout)')
     .addOption(backendOption())
-    .action(async (names: string[], flags: { steps: number; warmup: number; backend?: string; profile?: boolean }) => {
+    .addOption(kernelsOption())
+    .action(async (names: string[], flags: { steps: number; warmup: number; backend?: string; kernels?: string; profile?: boolean }) => {
       state.exitCode = await benchCommand(names, flags, io);
     });
 

@@ -19,7 +19,7 @@ describe('infomax train -> train --resume -> eval -> report (tiny AMDIM, wasm)',
     const first = captureIo(cwd);
     expect(await main(['train', ...TINY_AMDIM, '--steps', '3', '--out', 'runs/tiny', '--no-progress'], { io: first.io })).toBe(0);
     expect(first.out()).toMatch(
-      /^infomax train: backend wasm \(.*\), kernels: \w+ \| data synthetic-shapes\/train, 32 x 32x32x3, 10 classes, generated \| objective amdim \(encoder amdim\), [\d.]+ k parameters \| 3 steps of batch 8 into runs\/tiny\n/,
+      /^infomax train: backend wasm \(.*\), kernels: (portable|onednn [\d.]+ \(\d threads?\)) \| data synthetic-shapes\/train, 32 x 32x32x3, 10 classes, generated \| objective amdim \(encoder amdim\), [\d.]+ k parameters \| 3 steps of batch 8 into runs\/tiny\n/,
     );
     expect(first.err()).toContain('warm-up shortened from 500 to 1 steps');
     const config = readJson(join(run, 'config.json'));
@@ -84,6 +84,18 @@ describe('infomax train -> train --resume -> eval -> report (tiny AMDIM, wasm)',
     expect(readdirSync(join(cwd, 'run', 'checkpoints')).filter((f) => f.endsWith('.json'))).toEqual(['step-000001.json']);
     expect(captured.signals.listenerCount('SIGINT')).toBe(0);
     expect(existsSync(join(cwd, 'run', 'config.json'))).toBe(true);
+  }, 60_000);
+
+  it('stops the same way on SIGTERM (kill, docker stop, job schedulers)', async () => {
+    const cwd = tempDir();
+    const captured = captureIo(cwd, (chunk, signals) => {
+      if (chunk.startsWith('step 1/')) signals.emit('SIGTERM');
+    });
+    expect(await main(['train', ...TINY_AMDIM, '--steps', '50', '--out', 'run'], { io: captured.io })).toBe(130);
+    expect(captured.err()).toContain('infomax: SIGTERM: stopping after this step and writing a checkpoint');
+    expect(captured.out()).toContain('interrupted at step 1 of 50; checkpoint written. Continue with: infomax train --resume run');
+    expect(readdirSync(join(cwd, 'run', 'checkpoints')).filter((f) => f.endsWith('.json'))).toEqual(['step-000001.json']);
+    expect(captured.signals.listenerCount('SIGTERM')).toBe(0);
   }, 60_000);
 
   it('refuses to overwrite an existing run', async () => {

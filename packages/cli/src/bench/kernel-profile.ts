@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ContainerModule } from 'inversify';
+import { oneDnnKernelCounts, resetOneDnnKernelCounts, type KernelCounts } from '@infomax/kernels-onednn';
 import type { BenchConfig } from './bench-configs';
 import { round } from './bench-result';
 import { buildBenchHarness } from './bench-step';
@@ -31,6 +32,8 @@ export interface KernelProfile {
   step_ms: number;
   rows: KernelProfileRow[];
   categories: { category: string; ms: number; share: number }[];
+  /** Native oneDNN calls and fallbacks (with reasons) during the profiled step; empty without oneDNN. */
+  native: KernelCounts;
 }
 
 export function categoryOf(kernel: string): string {
@@ -51,9 +54,11 @@ export async function profileBench(
   const harness = buildBenchHarness(config, modules);
   try {
     for (let i = 0; i < warmupSteps; i++) await harness.step(i);
+    resetOneDnnKernelCounts();
     const start = performance.now();
     const info = await tf.profile(() => harness.step(warmupSteps));
     const stepMs = performance.now() - start;
+    const native = oneDnnKernelCounts();
     const byKernel = new Map<string, KernelProfileRow>();
     for (const k of info.kernels) {
       const ms = Number(await k.kernelTimeMs) || 0;
@@ -70,7 +75,7 @@ export async function profileBench(
         return { category, ms: round(ms), share: round(ms / total, 3) };
       })
       .sort((a, b) => b.ms - a.ms);
-    return { config: config.name, backend: tf.getBackend(), kernels, step_ms: round(stepMs), rows, categories };
+    return { config: config.name, backend: tf.getBackend(), kernels, step_ms: round(stepMs), rows, categories, native };
   } finally {
     harness.dispose();
   }
@@ -88,5 +93,13 @@ export function formatKernelProfile(profile: KernelProfile, topKernels = 15): st
       .slice(0, topKernels)
       .map((r) => `${r.kernel.padEnd(30)} ${String(r.calls).padStart(6)} ${r.ms.toFixed(1).padStart(9)}  ${r.category}`),
   ];
+  const native = Object.entries(profile.native);
+  if (native.length > 0) {
+    lines.push('', 'oneDNN kernel                  native  fallback (reason: calls)');
+    for (const [kernel, count] of native) {
+      const fallbacks = Object.entries(count.fallback).map(([reason, calls]) => `${reason}: ${calls}`);
+      lines.push(`${kernel.padEnd(30)} ${String(count.native).padStart(6)}  ${fallbacks.join(', ') || '-'}`);
+    }
+  }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { BENCH_CONFIGS, benchConfig } from '../bench/bench-configs';
 import { formatKernelProfile, profileBench } from '../bench/kernel-profile';
 import { runBench } from '../bench/run-bench';
-import { augmentationThroughput, dataLoadingThroughput } from '../bench/throughput';
+import { augmentationThroughput, dataLoadingThroughput, workerAugmentationThroughput } from '../bench/throughput';
 import { createSyntheticShapes } from '@infomax/data';
 import { amdimCifarViews } from '@infomax/views';
 import { say, warn, type CliIo } from '../cli-io';
@@ -15,6 +15,7 @@ export interface BenchCommandOptions {
   steps?: number;
   warmup?: number;
   backend?: string;
+  kernels?: string;
   /** Print the per-kernel time of one step (a table on stderr, JSON on stdout) instead of timing. */
   profile?: boolean;
 }
@@ -30,7 +31,7 @@ export async function benchCommand(names: readonly string[], options: BenchComma
   if (unknown.length > 0) {
     throw usageError(`unknown benchmark ${unknown.map((n) => `'${n}'`).join(', ')}; benchmarks: ${known.join(', ')}`);
   }
-  const choice = await startBackend(options.backend, io);
+  const choice = await startBackend(options.backend, io, options.kernels);
   const kernels = /kernels: (.*)$/.exec(choice.description)?.[1] ?? choice.backend;
   for (const name of names.length > 0 ? names : known) {
     if (options.profile) {
@@ -47,8 +48,9 @@ export async function benchCommand(names: readonly string[], options: BenchComma
   }
   if (names.length === 0 && !options.profile) {
     // BENCHMARKS.md: augmentation should run at >= 10x the images/s training consumes.
-    warn(io, 'infomax bench: augmentation (AMDIM CIFAR recipe, batch 64 of 32x32x3) and data loading');
+    warn(io, 'infomax bench: augmentation (AMDIM CIFAR recipe, batch 64 of 32x32x3; in-process, then on view worker threads) and data loading');
     say(io, JSON.stringify(await augmentationThroughput('augment-amdim-cifar', amdimCifarViews(), [32, 32, 3])));
+    say(io, JSON.stringify(await workerAugmentationThroughput('augment-amdim-cifar-workers', { name: 'two-view', options: { preset: 'amdim-cifar' } }, [32, 32, 3])));
     say(io, JSON.stringify(await dataLoadingThroughput('data-loading-synthetic-shapes', createSyntheticShapes({ count: 4096, imageSize: 32 }))));
   }
   return ExitCode.Ok;

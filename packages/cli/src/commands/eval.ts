@@ -21,6 +21,8 @@ export interface EvalCommandOptions {
   /** Encoder feature to probe; overrides `eval.feature`. */
   feature?: string;
   backend?: string;
+  /** Kernel set on wasm/cpu: auto, onednn or none (default INFOMAX_KERNELS, else auto). */
+  kernels?: string;
 }
 
 /** What `infomax eval` writes to `<run>/eval.json` (and `report` reads). */
@@ -47,6 +49,7 @@ export async function evalCommand(runDir: string, options: EvalCommandOptions, i
   const registries = pluginRegistries();
   const folder = new RunFolder(runDir, io.cwd);
   const config = await folder.readConfig(registries);
+  folder.assertOutputsInside([folder.environmentFile, folder.evalFile]);
   const settings = {
     ...config.eval,
     ...(options.maxTrain !== undefined ? { maxTrain: options.maxTrain } : {}),
@@ -68,7 +71,7 @@ export async function evalCommand(runDir: string, options: EvalCommandOptions, i
     warn(io, `infomax eval: note: kNN with k = ${train.source.size} (the number of train examples) instead of ${knn.k}`);
     knn = { ...knn, k: train.source.size };
   }
-  const choice = await startBackend(options.backend, io);
+  const choice = await startBackend(options.backend, io, options.kernels);
   const baselineSeed = settings.baselineSeed ?? config.seed + 1;
 
   const built: Objective[] = [];

@@ -11,12 +11,16 @@ import { pluginRegistries } from '../plugin-modules';
 import { buildObjective } from '../run/build-objective';
 import { appendSession, sessionRecord } from '../run/environment';
 import { openData, type OpenedData } from '../run/open-data';
+import { assertBatchFitsData, preflightForward } from '../run/preflight';
 import { RunFolder } from '../run/run-folder';
 import { startBackend } from '../run/start-backend';
+import { startViewWorkers } from '../run/view-workers';
 import { encoderName, startupLine } from '../run/startup-line';
 
 export interface TrainCommandOptions extends TrainConfigSources {
   backend?: string;
+  /** Kernel set on wasm/cpu: auto, onednn or none (default INFOMAX_KERNELS, else auto). */
+  kernels?: string;
   /** Run folder of a new run; default runs/<preset>-<date>-<time>. */
   out?: string;
   /** Run folder to continue. */
@@ -37,12 +41,16 @@ function timestamp(date = new Date()): string {
 }
 
 async function newRun(options: TrainCommandOptions, io: CliIo, registries: PluginRegistries): Promise<number> {
-  const { config, data, notes } = await resolveTrainConfig(options, registries, io);
+  const { config, data, notes } = await resolveTrainConfig(options, registries, {
+    cwd: io.cwd,
+    env: io.env,
+    onWarning: (message) => warn(io, `infomax: warning: ${message}`),
+  });
   const folder = new RunFolder(options.out ?? `runs/${config.preset ?? config.objective.name}-${timestamp()}`, io.cwd);
   if (folder.hasConfig()) {
     throw usageError(`${folder.dir} already holds a run`, `continue it with --resume ${folder.dir}, or choose another --out`);
   }
-  const choice = await startBackend(options.backend, io);
+  const choice = await startBackend(options.backend, io, options.kernels);
   for (const note of notes) warn(io, `infomax: note: ${note}`);
   return runTraining({ folder, config, data, choice, io, progress: options.progress ?? true, resuming: false });
 }
@@ -74,8 +82,8 @@ async function resumeRun(options: TrainCommandOptions, dir: string, io: CliIo, r
     if (fractional) warn(io, 'infomax: note: learning-rate decays given as a fraction of training now apply to the new length');
     config = validateRunConfig({ ...config, trainer: { ...rest, ...length } }, registries, `${folder.configFile} + flags`);
   }
-  const data = await openData(config.data, io.env, io.cwd);
-  const choice = await startBackend(options.backend, io);
+  const data = await openData(config.data, io.env, io.cwd, (message) => warn(io, `infomax: warning: ${message}`));
+  const choice = await startBackend(options.backend, io, options.kernels);
   return runTraining({ folder, config, data, choice, io, progress: options.progress ?? true, resuming: true });
 }
 
@@ -92,14 +100,21 @@ interface TrainingSession {
 async function runTraining(session: TrainingSession): Promise<number> {
   const { folder, config, data, choice, io } = session;
   const logger = { warn: (message: string) => warn(io, `infomax: warning: ${message}`) };
+  // Everything that can be checked is checked before the first write to the run folder.
+  assertBatchFitsData(config.trainer, data.source);
+  folder.assertOutputsInside([folder.configFile, folder.environmentFile, folder.metricsFile, folder.checkpointsDir]);
   const { objective, views } = buildObjective(config);
   let trainer: Trainer | undefined;
+  let batches: ReturnType<typeof startViewWorkers>;
   try {
+    await preflightForward(objective, views, data.source, config.trainer.batchSize, config.seed);
+    batches = startViewWorkers(config, data.source, io.env, (message) => warn(io, `infomax: note: ${message}`));
     const metrics = new JsonlMetricsFile(folder.metricsFile);
     trainer = new Trainer({
       objective,
       data: data.source,
       views,
+      ...(batches ? { batches } : {}),
       rng: config.seed,
       config: config.trainer,
       checkpoints: new FileCheckpointStore(folder.checkpointsDir, { logger }),
@@ -137,12 +152,14 @@ async function runTraining(session: TrainingSession): Promise<number> {
   } finally {
     trainer?.dispose();
     objective.dispose();
+    await batches?.close();
   }
 }
 
 /**
  * Runs the trainer with Ctrl-C wired to a graceful stop: the first SIGINT finishes the current
- * step and writes a checkpoint; a second one quits at once.
+ * step and writes a checkpoint; a second one quits at once. SIGTERM (what `kill`, `docker stop`
+ * and job schedulers send before SIGKILL) stops gracefully the same way.
  */
 async function runInterruptibly(trainer: Trainer, io: CliIo) {
   let interrupts = 0;
@@ -156,11 +173,19 @@ async function runInterruptibly(trainer: Trainer, io: CliIo) {
       process.exit(ExitCode.Interrupted);
     }
   };
+  const onTerminate = () => {
+    if (interrupts > 0) return;
+    interrupts++;
+    trainer.requestStop();
+    warn(io, '\ninfomax: SIGTERM: stopping after this step and writing a checkpoint');
+  };
   io.signals.on('SIGINT', onInterrupt);
+  io.signals.on('SIGTERM', onTerminate);
   try {
     return await trainer.run();
   } finally {
     io.signals.off('SIGINT', onInterrupt);
+    io.signals.off('SIGTERM', onTerminate);
   }
 }
 

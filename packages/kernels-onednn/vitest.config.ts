@@ -1,0 +1,3 @@
+import { infomaxProject } from '../../vitest.shared';
+
+export default infomaxProject('kernels-onednn');
