@@ -8,7 +8,9 @@
 
 #include <memory>
 #include <string>
+#include <algorithm>
 #include <unordered_map>
+#include <vector>
 
 #include "conv2d.h"
 #include "matmul.h"
@@ -75,7 +77,7 @@ float* optional_float_data(const Napi::Value& value, size_t elements, const char
   return value.IsNull() || value.IsUndefined() ? nullptr : float_data(value, elements, name);
 }
 
-std::vector<int64_t> int_list(const Napi::Value& value, size_t count, const char* name) {
+std::vector<int64_t> int_list(const Napi::Value& value, size_t count, const char* name, uint64_t may_be_negative = 0) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
       value.As<Napi::Int32Array>().ElementLength() != count) {
     throw Napi::TypeError::New(value.Env(), std::string(name) + " must be an Int32Array of " + std::to_string(count));
@@ -83,17 +85,31 @@ std::vector<int64_t> int_list(const Napi::Value& value, size_t count, const char
   auto array = value.As<Napi::Int32Array>();
   std::vector<int64_t> out(count);
   for (size_t i = 0; i < count; ++i) {
-    if (array[i] < 0) throw Napi::RangeError::New(value.Env(), std::string(name) + " has a negative entry");
+    if (array[i] < 0 && !(may_be_negative & (uint64_t{1} << i))) {
+      throw Napi::RangeError::New(value.Env(), std::string(name) + " has a negative entry at " + std::to_string(i));
+    }
     out[i] = array[i];
   }
   return out;
 }
 
 ConvGeometry conv_geometry(const Napi::Value& value) {
-  auto v = int_list(value, 17, "geometry");
+  // Paddings after (bottom, right) are negative when a stride leaves the last rows unused.
+  auto v = int_list(value, 17, "geometry", (uint64_t{1} << 14) | (uint64_t{1} << 16));
   ConvGeometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]};
   if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1) {
     throw Napi::RangeError::New(value.Env(), "geometry: strides and dilations must be >= 1");
+  }
+  // oneDNN's backward-weights primitive trusts this without checking and writes out of bounds
+  // when it does not hold, so every entry point checks it: the last window ends exactly at the
+  // padded edge.
+  auto exact = [](dnnl_dim_t in, dnnl_dim_t out, dnnl_dim_t k, dnnl_dim_t stride, dnnl_dim_t dilation, dnnl_dim_t before,
+                  dnnl_dim_t after) { return out >= 1 && (out - 1) * stride + (k - 1) * dilation + 1 == in + before + after; };
+  if (!exact(g.in_h, g.out_h, g.k_h, g.stride_h, g.dilation_h, g.pad_top, g.pad_bottom) ||
+      !exact(g.in_w, g.out_w, g.k_w, g.stride_w, g.dilation_w, g.pad_left, g.pad_right)) {
+    throw Napi::RangeError::New(value.Env(),
+                                "geometry: the paddings must make the last window end at the padded edge "
+                                "((out - 1) * stride + (k - 1) * dilation + 1 == in + pad before + pad after)");
   }
   return g;
 }
@@ -151,6 +167,31 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
     float* x = float_data(info[1], g.n * g.in_h * g.in_w * g.in_c, "x");
     float* dy = float_data(info[2], g.n * g.out_h * g.out_w * g.out_c, "dy");
     float* dfilter = float_data(info[3], g.k_h * g.k_w * g.in_c * g.out_c, "dfilter");
+    if (g.k_h == 1 && g.k_w == 1 && (g.stride_h > 1 || g.stride_w > 1)) {
+      // oneDNN 2.6's 1x1 backward-weights kernel corrupts the heap when strided (its "reduce to
+      // unit stride" path; seen with NHWC, 98x8x8x4 -> 4x4x8). A strided 1x1 convolution only
+      // reads every stride-th pixel, so the same gradient comes from those pixels at stride 1.
+      if (g.pad_top != 0 || g.pad_left != 0) throw std::invalid_argument("strided 1x1 filter gradient with padding before");
+      static std::vector<float> picked;
+      picked.resize(static_cast<size_t>(g.n * g.out_h * g.out_w * g.in_c));
+      for (dnnl_dim_t b = 0; b < g.n; ++b) {
+        for (dnnl_dim_t i = 0; i < g.out_h; ++i) {
+          for (dnnl_dim_t j = 0; j < g.out_w; ++j) {
+            const float* from = x + ((b * g.in_h + i * g.stride_h) * g.in_w + j * g.stride_w) * g.in_c;
+            std::copy(from, from + g.in_c, picked.data() + ((b * g.out_h + i) * g.out_w + j) * g.in_c);
+          }
+        }
+      }
+      ConvGeometry unit = g;
+      unit.in_h = g.out_h;
+      unit.in_w = g.out_w;
+      unit.stride_h = unit.stride_w = 1;
+      unit.pad_bottom = unit.pad_right = 0;
+      int threads = threads_for(conv_flops(unit));
+      conv_backward_weights_cache.get(std::to_string(threads) + '|' + unit.key(), [&] { return std::make_unique<ConvBackwardWeights>(unit); })
+          .run(picked.data(), dy, dfilter);
+      return info.Env().Undefined();
+    }
     int threads = threads_for(conv_flops(g));
     conv_backward_weights_cache.get(std::to_string(threads) + '|' + g.key(), [&] { return std::make_unique<ConvBackwardWeights>(g); })
         .run(x, dy, dfilter);

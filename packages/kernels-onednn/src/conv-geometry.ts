@@ -7,18 +7,21 @@ import * as tf from '@tensorflow/tfjs';
 export function convGeometry(info: tf.backend_util.Conv2DInfo): Int32Array | string {
   if (info.dataFormat !== 'channelsLast') return 'NCHW layout';
   const p = info.padInfo;
-  if (Math.min(p.top, p.bottom, p.left, p.right) < 0) return 'negative padding';
-  // oneDNN derives the output size from the padding; a geometry where tfjs rounds differently
-  // (e.g. dimRoundingMode 'ceil') is left to the stock kernel rather than computed wrongly.
-  const reach = (size: number, filter: number, dilation: number, before: number, after: number, stride: number) =>
-    Math.floor((size + before + after - ((filter - 1) * dilation + 1)) / stride) + 1;
-  if (
-    reach(info.inHeight, info.filterHeight, info.dilationHeight, p.top, p.bottom, info.strideHeight) !== info.outHeight ||
-    reach(info.inWidth, info.filterWidth, info.dilationWidth, p.left, p.right, info.strideWidth) !== info.outWidth
-  ) {
-    return 'output size not implied by the padding';
-  }
+  if (Math.min(p.top, p.left) < 0) return 'negative padding';
   if (info.batchSize * info.outHeight * info.outWidth * info.outChannels === 0) return 'empty tensor';
+  // oneDNN wants the padding after to be exactly what the last window reaches, which is less
+  // than tfjs's (even negative) when a stride leaves the last rows unused: (8 - 1) / 2 + 1 = 4
+  // windows of a 1x1 stride-2 conv read rows 0..6 only, so padding after is -1, not 0. A
+  // geometry oneDNN's primitives disagree on otherwise (its backward-weights primitive does not
+  // check it and writes out of bounds) is worse than a slow one.
+  const after = (outSize: number, stride: number, filter: number, dilation: number, inSize: number, before: number) =>
+    (outSize - 1) * stride + (filter - 1) * dilation + 1 - inSize - before;
+  const bottom = after(info.outHeight, info.strideHeight, info.filterHeight, info.dilationHeight, info.inHeight, p.top);
+  const right = after(info.outWidth, info.strideWidth, info.filterWidth, info.dilationWidth, info.inWidth, p.left);
+  // More than tfjs pads would read outside what tfjs's geometry reads: only 'ceil' rounding does that.
+  if (bottom > p.bottom || right > p.right) return 'output size not implied by the padding';
+  // Windows must still reach into the image (a pad of -filter or less would skip whole windows).
+  if (bottom <= -info.strideHeight || right <= -info.strideWidth) return 'output size not implied by the padding';
   return Int32Array.of(
     info.batchSize,
     info.inHeight,
@@ -34,9 +37,9 @@ export function convGeometry(info: tf.backend_util.Conv2DInfo): Int32Array | str
     info.dilationHeight,
     info.dilationWidth,
     p.top,
-    p.bottom,
+    bottom,
     p.left,
-    p.right,
+    right,
   );
 }
 

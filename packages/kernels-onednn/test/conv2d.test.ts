@@ -21,6 +21,12 @@ const SMALL: ConvCase[] = [
   { x: [1, 8, 9, 3], filter: [2, 3, 3, 5], stride: [2, 1], pad: 'valid' },
   { x: [2, 7, 7, 2], filter: [3, 3, 2, 2], stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [1, 9, 9, 2], filter: [3, 3, 2, 3], stride: 1, pad: 'same', dilation: 2 },
+  // Strides that leave the last rows unused (oneDNN's padding after is then negative), and
+  // strided 1x1 filters, whose oneDNN filter gradient corrupted the heap (the addon subsamples).
+  { x: [2, 8, 8, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'valid' },
+  { x: [3, 8, 8, 4], filter: [1, 1, 4, 6], stride: 2, pad: 'valid' },
+  { x: [2, 9, 9, 3], filter: [1, 1, 3, 5], stride: 2, pad: 'same' },
+  { x: [98, 8, 8, 4], filter: [1, 1, 4, 8], stride: 2, pad: 'valid' },
 ];
 // Training-sized shapes (amdim-bench's layers and a wide 1x1), run on wasm only: the cpu
 // backend's own filter gradient is far too slow for them.
