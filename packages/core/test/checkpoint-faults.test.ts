@@ -264,3 +264,21 @@ describe('metrics.jsonl after a crash in the middle of an append', () => {
     );
   });
 });
+
+describe('removeLeftovers', () => {
+  it('cleans up after a crash without a save (a resumed run with nothing left to train)', async () => {
+    const dir = freshDir();
+    const store = new FileCheckpointStore(dir, { logger: quiet, keepLast: 2 });
+    for (const step of [2, 4]) await store.save(handMadeCheckpoint(step));
+    const kept = await filesIn(dir);
+    // What a kill leaves: an orphaned data file, a temporary file, a checkpoint not yet pruned.
+    await fsp.writeFile(path.join(dir, 'step-000006.0123456789abcdef.bin'), 'partial');
+    await fsp.writeFile(path.join(dir, '.step-000006.json.123.tmp'), 'partial');
+    const older = await filesIn(dir);
+    await fsp.copyFile(path.join(dir, 'step-000002.json'), path.join(dir, 'step-000000.json'));
+    expect((await filesIn(dir)).length).toBe(older.length + 1);
+    await store.removeLeftovers();
+    expect(await filesIn(dir)).toEqual(kept);
+    expectSameCheckpoint((await store.loadLatest())!, handMadeCheckpoint(4));
+  });
+});

@@ -110,6 +110,7 @@ async function runTraining(session: TrainingSession): Promise<number> {
     await preflightForward(objective, views, data.source, config.trainer.batchSize, config.seed);
     batches = startViewWorkers(config, data.source, io.env, (message) => warn(io, `infomax: note: ${message}`));
     const metrics = new JsonlMetricsFile(folder.metricsFile);
+    const store = new FileCheckpointStore(folder.checkpointsDir, { logger });
     trainer = new Trainer({
       objective,
       data: data.source,
@@ -117,7 +118,7 @@ async function runTraining(session: TrainingSession): Promise<number> {
       ...(batches ? { batches } : {}),
       rng: config.seed,
       config: config.trainer,
-      checkpoints: new FileCheckpointStore(folder.checkpointsDir, { logger }),
+      checkpoints: store,
       metrics: [metrics],
       hooks: session.progress ? [new ProgressBarHook({ stream: io.progressStream })] : [],
       logger,
@@ -128,6 +129,8 @@ async function runTraining(session: TrainingSession): Promise<number> {
       }
       // Records a crashed session wrote after its last checkpoint would be duplicated.
       await metrics.truncateAfter(trainer.step);
+      // A save cleans up after a crashed one; a run with nothing left to train never saves.
+      await store.removeLeftovers();
       if (trainer.step >= trainer.totalSteps) {
         say(io, `infomax train: ${folder.dir} already has ${trainer.step} of ${trainer.totalSteps} steps; give --steps <more> to train further`);
         return ExitCode.Ok;

@@ -363,12 +363,21 @@ export class FileCheckpointStore implements CheckpointStore {
     return entries;
   }
 
+  /**
+   * Removes what a crash left behind (checkpoints beyond keepLast, data and temporary files no
+   * manifest refers to), as every save does. For a resumed run that has nothing left to train,
+   * which therefore never saves.
+   */
+  async removeLeftovers(): Promise<void> {
+    await this.prune();
+  }
+
   /** Deletes checkpoints beyond keepLast, then data and temporary files no manifest refers to. */
-  private async prune(saved: string): Promise<void> {
+  private async prune(saved?: string): Promise<void> {
     const infos = await this.list();
     const doomed = infos.slice(0, Math.max(0, infos.length - this.keepLast));
     for (const info of doomed) await this.removeIfPresent(this.manifestPath(info.name));
-    await this.onWritePoint('pruning', saved);
+    if (saved !== undefined) await this.onWritePoint('pruning', saved);
     const referenced = new Set<string>();
     for (const info of infos.slice(doomed.length)) {
       try {
