@@ -1,4 +1,11 @@
 export { infoNce } from './info-nce';
+export { composedInfoNce } from './composed-info-nce';
+export {
+  INFO_NCE_KERNEL,
+  INFO_NCE_GRAD_KERNEL,
+  registerFusedInfoNceKernels,
+  fusedInfoNceAvailable,
+} from './fused-info-nce-kernels';
 export { jsd } from './jsd';
 export { donskerVaradhan } from './donsker-varadhan';
 export { nwj } from './nwj';

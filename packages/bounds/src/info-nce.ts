@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import { logSumExp, type BoundResult } from '@infomax/core';
-import { assertBoundInputs, assertValidPositiveMask } from './bound-inputs';
-import { checkInfoNceOptions, type InfoNceOptions } from './bound-options';
-import { keepMasked, maskedMean } from './masked-reductions';
-import { logAddExp } from './stable-math';
+import type * as tf from '@tensorflow/tfjs';
+import type { BoundResult } from '@infomax/core';
+import type { InfoNceOptions } from './bound-options';
+import { checkInfoNceCall, composeInfoNce } from './composed-info-nce';
+import { fusedInfoNce, fusedInfoNceAvailable, registerFusedInfoNceKernels } from './fused-info-nce-kernels';
 
 /**
  * InfoNCE (van den Oord et al. 2018) on a score matrix with any number of positives per row.
@@ -12,30 +11,27 @@ import { logAddExp } from './stable-math';
  *   l(n,p) = s(n,p) - log(exp s(n,p) + sum over negatives j of row n of exp s(n,j)),
  *   loss = -mean over positives of l (+ the l2 regulariser), estimate = mean_n log(1 + K_n) - nce.
  * Terms: `nce` (the loss without regulariser) and `regularizer` (0 unless `l2` > 0).
+ *
+ * On cpu and wasm this is one fused kernel forward and one backward, where tfjs composes ~170
+ * small kernels whose per-kernel overhead cost AMDIM tens of ms a step; elsewhere it is
+ * `composedInfoNce`, the same maths from stock ops.
  */
 export function infoNce(
   scores: tf.Tensor2D,
   positiveMask: tf.Tensor2D,
   options: InfoNceOptions = {},
 ): BoundResult {
-  assertBoundInputs(scores, positiveMask, 'infoNce');
-  checkInfoNceOptions(options);
-  if (options.validate) assertValidPositiveMask(positiveMask, 'infoNce positiveMask');
-  const { clip, l2 = 0 } = options;
-  return tf.tidy(() => {
-    const positives = tf.cast(positiveMask, 'float32');
-    const negatives = tf.sub(1, positives);
-    const s = clip === undefined ? scores : tf.mul(clip, tf.tanh(tf.div(scores, clip)));
-    // One log-sum-exp over the negatives per row [N, 1], shared by all positives of that row,
-    // so nothing larger than [N, M] is built however many positives a row has.
-    const negativeLogSumExp = logSumExp(keepMasked(s, negatives), -1, true);
-    const logLikelihood = tf.sub(s, logAddExp(s, negativeLogSumExp));
-    const nce = tf.neg(maskedMean(logLikelihood, positives)) as tf.Scalar;
-    // log(1 + K_n): the most a row's classifier can certify, log N for one positive and N - 1 negatives.
-    const capacity = tf.mean(tf.log(tf.add(1, tf.sum(negatives, -1))));
-    const estimate = tf.sub(capacity, nce) as tf.Scalar;
-    // Taken on the raw scores: clipping hides how large they grow, which is what l2 penalises.
-    const regularizer = (l2 > 0 ? tf.mul(l2, tf.mean(tf.square(scores))) : tf.scalar(0)) as tf.Scalar;
-    return { loss: tf.add(nce, regularizer) as tf.Scalar, estimate, terms: { nce, regularizer } };
+  checkInfoNceCall(scores, positiveMask, options);
+  // Registered on first use, not on import: the package is side-effect free.
+  registerFusedInfoNceKernels();
+  if (!fusedInfoNceAvailable() || !readableMask(positiveMask)) return composeInfoNce(scores, positiveMask, options);
+  const [loss, estimate, nce, regularizer] = fusedInfoNce(scores, positiveMask, {
+    clip: options.clip ?? 0,
+    l2: options.l2 ?? 0,
   });
+  return { loss, estimate, terms: { nce, regularizer } };
+}
+
+function readableMask(mask: tf.Tensor): boolean {
+  return mask.dtype === 'float32' || mask.dtype === 'int32' || mask.dtype === 'bool';
 }
