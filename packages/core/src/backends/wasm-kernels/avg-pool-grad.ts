@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
+import { zeroBytes } from '../wasm-threads/zero-bytes';
 import { depthwiseConv2dBackpropInputWasm } from './depthwise-conv2d-backprop-input';
 
 /**
@@ -33,7 +34,7 @@ export function avgPoolGradWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.Ke
     const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset;
     const pdx = offset(dx);
     const heap = (backend as BackendWasm & { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
-    heap.fill(0, pdx, pdx + tf.util.sizeFromShape(input.shape) * 4);
+    zeroBytes(heap.buffer, pdx, tf.util.sizeFromShape(input.shape) * 4);
     kernels.avgPoolGrad(
       pdx, offset(dy), info.batchSize, info.inHeight, info.inWidth, c, kh, kw,
       info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, 1 / (kh * kw),

@@ -1,20 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { convAxes, explicitPadding, subPixelAxis, type SubPixelAxis } from './conv-geometry';
+import { convAxes, explicitPadding, isPointwise, subPixelAxis, type SubPixelAxis } from './conv-geometry';
 import { col2imInputGrad } from './col2im-input-grad';
 import { subPixelConvFilter } from './sub-pixel-filter';
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { gemmInputGrad } from './gemm-input-grad';
+import { gemmSubPixelInputGrad, subPixelGemm } from './gemm-sub-pixel-input-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
 
 type Shape4 = [number, number, number, number];
 
 /**
- * dx for Conv2D on wasm, composed from XNNPACK kernels instead of wasm's scalar-loop
- * Conv2DBackpropInput. Two forms, chosen by their arithmetic:
+ * dx for Conv2D on wasm, instead of wasm's scalar-loop Conv2DBackpropInput. Two forms, chosen
+ * by their arithmetic (`gemmInputGradForm`, `inputGradForm`):
  * - sub-pixel: ONE stride-1 forward convolution of dy with a rearranged filter whose output
  *   channels are the stride phases, then a depth-to-space shuffle (see `subPixelAxis`);
- * - col2im: one matrix product and one scatter-add (see `col2imInputGrad`), for small maps
- *   where the sub-pixel convolution would mostly multiply padding.
+ * - col2im: one matrix product and one scatter-add, for small maps where the sub-pixel
+ *   convolution would mostly multiply padding.
+ * With infomax's SIMD kernels both are gemm + patch walks (`gemmSubPixelInputGrad`,
+ * `gemmInputGrad`); without them, compositions of XNNPACK-backed tfjs kernels
+ * (`subPixelInputGrad`, `col2imInputGrad`).
  */
 export function conv2dBackpropInputWasm({
   inputs,
@@ -35,7 +39,11 @@ export function conv2dBackpropInputWasm({
   );
   const kernels = dy.dtype === 'float32' ? simdKernelsFor(backend) : null;
   if (kernels) {
-    return composeWasmKernel(backend, (scope) => gemmInputGrad(scope, kernels, dy, filter, info));
+    return composeWasmKernel(backend, (scope) =>
+      gemmInputGradForm(info) === 'col2im'
+        ? gemmInputGrad(scope, kernels, dy, filter, info)
+        : gemmSubPixelInputGrad(scope, kernels, dy, filter, info),
+    );
   }
   return composeWasmKernel(backend, (scope) =>
     inputGradForm(info) === 'col2im'
@@ -60,6 +68,28 @@ export function inputGradForm(info: tf.backend_util.Conv2DInfo): 'sub-pixel' | '
 }
 
 const COL2IM_SCATTER_COST = 32;
+
+/**
+ * The same choice for infomax's SIMD kernels, whose passes over memory are cheaper: col2im
+ * costs ~8 multiply-adds per patch value it adds back, the sub-pixel form ~6 per value its
+ * im2col writes and its phase store moves (fitted to 2-thread measurements: AMDIM's 4x4 stride-2
+ * 32->64 gradient runs 0.92x in the col2im form, its 2x2 stride-2 64->128 one ties, 3x3 'same'
+ * stride-1 ties, 3x3 stride-2 'same' and 4x4 stride-2 'same' run 0.5-0.6x in the col2im form).
+ * A pointwise conv's two forms are the same product; gemmInputGrad's is the plainer one.
+ */
+export function gemmInputGradForm(info: tf.backend_util.Conv2DInfo): 'sub-pixel' | 'col2im' {
+  if (isPointwise(info)) return 'col2im';
+  const [h, w] = convAxes(info).map(subPixelAxis) as [SubPixelAxis, SubPixelAxis];
+  const plan = subPixelGemm(info, h, w);
+  const passes = (plan.taps ? plan.rows * plan.depth : 0) + (plan.phases ? plan.rows * plan.cols : 0);
+  const subPixel = plan.rows * plan.depth * plan.cols + SUB_PIXEL_PASS_COST * passes;
+  const patchValues = info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
+  const col2im = patchValues * (info.outChannels + SIMD_COL2IM_SCATTER_COST);
+  return col2im <= subPixel ? 'col2im' : 'sub-pixel';
+}
+
+const SIMD_COL2IM_SCATTER_COST = 8;
+const SUB_PIXEL_PASS_COST = 6;
 
 export function subPixelInputGrad(
   scope: WasmKernelScope,

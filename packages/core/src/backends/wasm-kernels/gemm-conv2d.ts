@@ -4,6 +4,7 @@ import { simdKernelsFor, type SimdKernels } from '../wasm-simd/simd-kernels';
 import { convCopyBytes, heapConv2d } from '../wasm-threads/heap-ops';
 import { threadedKernelsFor } from '../wasm-threads/wasm-gemm-threads';
 import { isPointwise } from './conv-geometry';
+import { convGemm, convMacs, walkPatches } from './conv-gemm';
 import { poolOperation } from './pool-operation';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
 
@@ -47,11 +48,6 @@ export function preferGemmConv(info: tf.backend_util.Conv2DInfo): boolean {
   return patches * IM2COL_NS_PER_VALUE < info.outChannels * PACK_NS_PER_VALUE;
 }
 
-/** Multiply-adds of a convolution as its gemm: output pixels x patch size x output channels. */
-export function convMacs(info: tf.backend_util.Conv2DInfo): number {
-  return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
-}
-
 /**
  * Whether this convolution runs on the helper threads (`setWasmGemmThreads`): then im2col and
  * gemm are split over them while XNNPACK's convolution runs on one thread only, so the gemm
@@ -71,12 +67,8 @@ export function gemmConv2d(
   filter: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
-  const { filterHeight: kh, filterWidth: kw } = info;
-  const patches = n * oh * ow;
-  const patchSize = kh * kw * cin;
-  const pointwise = isPointwise(info);
-  const pool = threadedKernelsFor(scope.backend, convMacs(info), convCopyBytes(info));
+  const { patches, patchSize, pointwise, geometry, pool } = convGemm(scope, info);
+  const cout = info.outChannels;
   if (pool) {
     const result = scope.output(info.outShape);
     heapConv2d(poolOperation(scope, pool), { x: scope.offset(x), filter: scope.offset(filter), out: scope.offset(result) }, info, pointwise);
@@ -85,12 +77,7 @@ export function gemmConv2d(
   const cols = pointwise ? x : scope.output([patches, patchSize]);
   const out = scope.output(info.outShape);
   const [pcols, pf, pout] = [scope.offset(cols), scope.offset(filter), scope.offset(out)];
-  if (!pointwise) {
-    kernels.im2col(
-      scope.offset(x), pcols, n, h, w, cin, kh, kw, oh, ow,
-      info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left, info.dilationHeight, info.dilationWidth,
-    );
-  }
+  if (!pointwise) walkPatches(kernels.im2col, scope.offset(x), pcols, geometry);
   blockedGemm(kernels, { a: pcols, sam: patchSize * 4, sak: 4, b: pf, sbk: cout * 4, c: pout, scm: cout * 4 }, patches, cout, patchSize);
   return out;
 }

@@ -4,7 +4,8 @@ import type { SubPixelAxis } from './conv-geometry';
  * Rearranges an HWIO conv filter [KH, KW, Cin, Cout] into the filter of the sub-pixel input
  * gradient: [TH, TW, Cout, sH * sW * Cin], where output channel (r, q, ci) of tap (u, v) holds
  * f[source_h(u, r), source_w(v, q), ci, co] (zero where the source is outside the filter).
- * A filter-sized shuffle: done on the host, it costs well under a millisecond.
+ * A filter-sized shuffle: done on the host, it costs well under a millisecond. `into` (e.g. a
+ * view of a wasm tensor) receives the values instead of a new array.
  */
 export function subPixelConvFilter(
   f: Float32Array | Int32Array,
@@ -13,9 +14,11 @@ export function subPixelConvFilter(
   w: SubPixelAxis,
   strideH: number,
   strideW: number,
+  into?: Float32Array,
 ): { shape: number[]; values: Float32Array } {
   const [, kw = 0, cin = 0, cout = 0] = filterShape;
-  const values = new Float32Array(h.taps * w.taps * cout * strideH * strideW * cin);
+  const size = h.taps * w.taps * cout * strideH * strideW * cin;
+  const values = into ? into.subarray(0, size).fill(0) : new Float32Array(size);
   let o = 0;
   for (let u = 0; u < h.taps; u++) {
     for (let v = 0; v < w.taps; v++) {

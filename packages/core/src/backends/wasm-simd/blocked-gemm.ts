@@ -43,9 +43,16 @@ export function blockedGemm(
     const add = accumulate || k0 > 0 ? 1 : 0;
     for (let m0 = 0; m0 < m; m0 += GEMM_ROW_BLOCK) {
       const mc = Math.min(GEMM_ROW_BLOCK, m - m0);
+      // The last 2-3 rows go to gemmTail (one clamped 4-row tile instead of single rows).
+      const tail = mc % 4 >= 2 ? mc % 4 : 0;
+      const main = mc - tail;
       // Packing a panel pays off once several row tiles reuse it.
-      const pack = mc > 4 ? kernels.pack : 0;
-      kernels.gemm(o.a + m0 * o.sam + k0 * o.sak, o.b + k0 * o.sbk, o.c + m0 * o.scm, mc, n, kc, o.sam, o.sak, o.sbk, o.scm, add, pack);
+      const pack = main > 4 ? kernels.pack : 0;
+      if (main > 0) kernels.gemm(o.a + m0 * o.sam + k0 * o.sak, o.b + k0 * o.sbk, o.c + m0 * o.scm, main, n, kc, o.sam, o.sak, o.sbk, o.scm, add, pack);
+      if (tail > 0) {
+        const t0 = m0 + main;
+        kernels.gemmTail(o.a + t0 * o.sam + k0 * o.sak, o.b + k0 * o.sbk, o.c + t0 * o.scm, tail, n, kc, o.sam, o.sak, o.sbk, o.scm, add, 0);
+      }
     }
   }
 }

@@ -25,8 +25,15 @@ export interface GemmShape {
 
 export const GEMM_SHAPE: GemmShape = { rows: 4, unroll: 1 };
 
-export function writeGemm(shape: GemmShape = GEMM_SHAPE): FunctionWriter {
-  const f = new FunctionWriter('gemm', new Array(12).fill(I32));
+/**
+ * `tail`: the function gemmTail, for the last 2-3 rows of a product: the same arguments, but
+ * the rows go in 4-row tiles whose rows past M read row M - 1 again and store nothing (a
+ * single-row tile does a third of a 4-row one's work per B load; AMDIM's 3x3 RGB filter
+ * gradient has 27 rows). A separate function because the same tile inside gemm made V8 compile
+ * all of gemm 3-7 % slower (measured).
+ */
+export function writeGemm(shape: GemmShape = GEMM_SHAPE, tail = false): FunctionWriter {
+  const f = new FunctionWriter(tail ? 'gemmTail' : 'gemm', new Array(12).fill(I32));
   const [a, b, c, M, N, K, sam, sak, sbk, scm, accumulate, pack] = f.params as [
     Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
   ];
@@ -50,7 +57,15 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE): FunctionWriter {
   const tile = (mr: number, nr: number) => {
     const vectors = nr / 4;
     for (let i = 0; i < mr; i++) {
-      f.get(a).get(m0).i32(i).i32Add().get(sam).i32Mul().i32Add().set(ap[i]!);
+      f.get(a);
+      if (tail && i > 0) {
+        // min(m0 + i, M - 1)
+        f.get(m0).i32(i).i32Add().get(M).i32(1).i32Sub();
+        f.get(m0).i32(i).i32Add().get(M).i32LtS().select();
+      } else {
+        f.get(m0).i32(i).i32Add();
+      }
+      f.get(sam).i32Mul().i32Add().set(ap[i]!);
     }
     f.get(pbase).set(bp);
     for (let i = 0; i < mr; i++) {
@@ -87,6 +102,7 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE): FunctionWriter {
       f.end();
     }
     for (let i = 0; i < mr; i++) {
+      if (tail && i > 0) f.get(m0).i32(i).i32Add().get(M).i32LtS().if();
       f.get(c).get(m0).i32(i).i32Add().get(scm).i32Mul().i32Add().get(n0).i32(2).i32Shl().i32Add().set(cp);
       if (nr === 1) {
         f.get(accumulate).if().get(facc[i]!).get(cp).f32Load().f32Add().set(facc[i]!).end();
@@ -97,6 +113,7 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE): FunctionWriter {
           f.get(cp).get(acc[i]![j]!).v128Store(16 * j);
         }
       }
+      if (tail && i > 0) f.end();
     }
   };
 
@@ -120,6 +137,13 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE): FunctionWriter {
       f.end();
     }
     f.i32(0).set(m0);
+    if (tail) {
+      f.block().loop();
+      f.get(m0).get(M).i32GeS().brIf(1);
+      tile(4, nr);
+      f.addTo(m0, 4).br(0).end().end();
+      return;
+    }
     for (const mr of shape.rows > 4 ? [shape.rows, 4] : [4]) {
       f.block().loop();
       f.get(M).get(m0).i32Sub().i32(mr).i32LtS().brIf(1);

@@ -3,7 +3,7 @@ import { assembleModule } from './wasm-assembler';
 import { GEMM_SHAPE, writeGemm } from './gemm-kernel';
 import { writeAdam } from './adam-kernel';
 import { writeAvgPoolGrad } from './avg-pool-grad-kernel';
-import { writeCol2im, writeIm2col } from './im2col-kernel';
+import { writeCol2im, writeCol2imStore, writeIm2col } from './im2col-kernel';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
 export interface SimdKernels {
@@ -28,25 +28,10 @@ export interface SimdKernels {
     accumulate: 0 | 1,
     pack: number,
   ): void;
+  /** gemm for 1-3 rows (see `writeGemm`'s `tail`). */
+  gemmTail: SimdKernels['gemm'];
   /** See `writeIm2col`: byte pointers, sizes in elements. */
-  im2col(
-    x: number,
-    out: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    padTop: number,
-    padLeft: number,
-    dh: number,
-    dw: number,
-  ): void;
+  im2col(x: number, out: number, ...geometry: PatchGeometry): void;
   /** See `writeAdam`: one fused Adam update of n values (byte pointers, then the scalars). */
   adam(
     w: number,
@@ -84,26 +69,22 @@ export interface SimdKernels {
     sw: number,
     scale: number,
   ): void;
-  /** See `writeCol2im`: adds the patch matrix `cols` back onto the (zeroed) image `dx`. */
-  col2im(
-    dx: number,
-    cols: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    padTop: number,
-    padLeft: number,
-    dh: number,
-    dw: number,
-  ): void;
+  /** See `writeCol2im`: dx = the patch matrix `cols` added back onto its pixels. */
+  col2im(dx: number, cols: number, ...geometry: PatchGeometry): void;
+  /** See `writeCol2imStore`: stores non-overlapping patches `cols` into `dx` (no zeroing). */
+  col2imStore(dx: number, cols: number, ...geometry: PatchGeometry): void;
 }
+
+/**
+ * The patch walk shared by im2col, col2im and col2imStore, in elements: batch, image size and
+ * channels, filter size, output size, strides, padding before, dilations.
+ */
+export type PatchGeometry = [
+  n: number, h: number, w: number, c: number,
+  kh: number, kw: number, oh: number, ow: number,
+  sh: number, sw: number, padTop: number, padLeft: number,
+  dh: number, dw: number,
+];
 
 /** Room for an 8-column panel of GEMM_DEPTH_BLOCK rows (with margin). */
 export const PACK_BYTES = 64 * 1024;
@@ -129,8 +110,8 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     // Relaxed SIMD's fused multiply-add makes the gemm ~1.3x faster (measured); engines without
     // it (Node 20 unless run with --experimental-wasm-relaxed-simd) get plain mul + add.
-    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeIm2col(), writeCol2im(), writeAdam(), writeAvgPoolGrad()], shared);
-    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeIm2col(), writeCol2im(), writeAdam(), writeAvgPoolGrad()], shared);
+    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad()], shared);
+    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad()], shared);
     const fma = WebAssembly.validate(withFma);
     const bytes = fma ? withFma : plain;
     try {

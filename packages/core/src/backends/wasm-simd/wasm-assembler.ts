@@ -141,6 +141,9 @@ export class FunctionWriter {
   i32Shl(): this {
     return this.op(0x74);
   }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
   i32DivU(): this {
     return this.op(0x6e);
   }

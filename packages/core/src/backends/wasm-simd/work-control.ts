@@ -39,7 +39,7 @@ export const CONTROL = {
   BYTES: 160,
 } as const;
 
-export const JOB_KIND = { gemm: 0, im2col: 1, col2im: 2 } as const;
+export const JOB_KIND = { gemm: 0, im2col: 1, col2im: 2, col2imStore: 3 } as const;
 export type JobKind = keyof typeof JOB_KIND;
 
 /**
@@ -69,7 +69,7 @@ export const GEMM_PARAM = {
   partialStride: 17,
 } as const;
 
-/** An im2col / col2im job over batch entries: `perChunk` images per chunk. */
+/** An im2col / col2im / col2imStore job over batch entries: `perChunk` images per chunk. */
 export const PATCH_PARAM = {
   x: 0,
   cols: 1,

@@ -2,11 +2,13 @@ import { GEMM_DEPTH_BLOCK, GEMM_ROW_BLOCK } from './blocked-gemm';
 import { FunctionWriter, I32, type Local } from './wasm-assembler';
 import { CONTROL, GEMM_PARAM, JOB_KIND, PATCH_PARAM } from './work-control';
 
-/** Where gemm, im2col and col2im sit in the module that also holds `work`. */
+/** Where gemm, gemmTail, im2col, col2im and col2imStore sit in the module that also holds `work`. */
 export interface WorkCallees {
   gemm: number;
+  gemmTail: number;
   im2col: number;
   col2im: number;
+  col2imStore: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
   const sbk = f.local(I32);
   const scm = f.local(I32);
   const b0 = f.local(I32);
+  const tail = f.local(I32);
+  const rowOffset = f.local(I32);
 
   const param = (index: number) => f.get(ctl).i32Load(CONTROL.PARAMS + 4 * index);
   const gp = (name: keyof typeof GEMM_PARAM) => param(GEMM_PARAM[name]);
@@ -97,21 +101,36 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
     f.i32(0).set(add0);
     f.end();
     f.get(cBase).get(m0).get(scm).i32Mul().i32Add().get(n0).i32(2).i32Shl().i32Add().set(cBase);
+    /** Calls `callee` on rows mb + rowOffset .. + rows of the block (see blockedGemm). */
+    const callGemm = (callee: number, rows: Local) => {
+      gp('a').get(m0).get(mb).i32Add().get(rowOffset).i32Add().get(sam).i32Mul().i32Add().get(k0).get(kb).i32Add().get(sak).i32Mul().i32Add();
+      gp('b').get(k0).get(kb).i32Add().get(sbk).i32Mul().i32Add().get(n0).i32(2).i32Shl().i32Add();
+      f.get(cBase).get(mb).get(rowOffset).i32Add().get(scm).i32Mul().i32Add();
+      f.get(rows).get(nc);
+      min(() => f.i32(GEMM_DEPTH_BLOCK), () => f.get(kc).get(kb).i32Sub());
+      f.get(sam).get(sak).get(sbk).get(scm);
+      f.get(add0).get(kb).i32(0).i32GtS().i32Or();
+      // Packing B pays once several row tiles reuse it.
+      f.get(pack).i32(0).get(rows).i32(4).i32GtS().select();
+      f.call(callee);
+    };
     // The same blocking as blockedGemm, inside the chunk.
     forLoop(kb, kc, GEMM_DEPTH_BLOCK, () => {
       forLoop(mb, mc, GEMM_ROW_BLOCK, () => {
         min(() => f.i32(GEMM_ROW_BLOCK), () => f.get(mc).get(mb).i32Sub());
         f.set(mcb);
-        gp('a').get(m0).get(mb).i32Add().get(sam).i32Mul().i32Add().get(k0).get(kb).i32Add().get(sak).i32Mul().i32Add();
-        gp('b').get(k0).get(kb).i32Add().get(sbk).i32Mul().i32Add().get(n0).i32(2).i32Shl().i32Add();
-        f.get(cBase).get(mb).get(scm).i32Mul().i32Add();
-        f.get(mcb).get(nc);
-        min(() => f.i32(GEMM_DEPTH_BLOCK), () => f.get(kc).get(kb).i32Sub());
-        f.get(sam).get(sak).get(sbk).get(scm);
-        f.get(add0).get(kb).i32(0).i32GtS().i32Or();
-        // Packing B pays once several row tiles reuse it.
-        f.get(pack).i32(0).get(mcb).i32(4).i32GtS().select();
-        f.call(callees.gemm);
+        // The last 2-3 rows go to gemmTail.
+        f.get(mcb).i32(3).i32And().set(tail);
+        f.get(tail).i32(2).i32LtS().if().i32(0).set(tail).end();
+        f.get(mcb).get(tail).i32Sub().set(mcb);
+        f.i32(0).set(rowOffset);
+        f.get(mcb).if();
+        callGemm(callees.gemm, mcb);
+        f.end();
+        f.get(tail).if();
+        f.get(mcb).set(rowOffset);
+        callGemm(callees.gemmTail, tail);
+        f.end();
       });
     });
   };
@@ -147,7 +166,11 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
     f.get(ctl).i32Load(CONTROL.KIND).i32(JOB_KIND.im2col).i32Eq().if();
     patchChunk(callees.im2col);
     f.else();
+    f.get(ctl).i32Load(CONTROL.KIND).i32(JOB_KIND.col2im).i32Eq().if();
     patchChunk(callees.col2im);
+    f.else();
+    patchChunk(callees.col2imStore);
+    f.end();
     f.end();
     f.end();
     f.get(ctl).i32(1).i32AtomicRmwAdd(CONTROL.DONE).drop();

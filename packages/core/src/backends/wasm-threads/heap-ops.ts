@@ -137,18 +137,26 @@ export function heapConv2d(
   op.finish();
 }
 
-/** dF [KH*KW*Cin, Cout] = patches^T dy. */
+/**
+ * dF [KH*KW*Cin, Cout] = patches^T dy, or its transpose dy^T patches [Cout, KH*KW*Cin] when
+ * `transposed` (see `filterGradTransposed`).
+ */
 export function heapFilterGrad(
   op: PoolOperation,
   p: { x: number; dy: number; out: number },
   info: tf.backend_util.Conv2DInfo,
   pointwise: boolean,
+  transposed = false,
 ): void {
   const s = sizes(info);
   const cols = patches(op, p.x, info, pointwise);
   const dy = op.input(p.dy, s.patches * s.cout * 4);
   const out = op.output(p.out, s.patchSize * s.cout * 4);
-  op.gemm({ a: cols, sam: 4, sak: s.patchSize * 4, b: dy, sbk: s.cout * 4, c: out, scm: s.cout * 4 }, s.patchSize, s.cout, s.patches);
+  if (transposed) {
+    op.gemm({ a: dy, sam: 4, sak: s.cout * 4, b: cols, sbk: s.patchSize * 4, c: out, scm: s.patchSize * 4 }, s.cout, s.patchSize, s.patches);
+  } else {
+    op.gemm({ a: cols, sam: 4, sak: s.patchSize * 4, b: dy, sbk: s.cout * 4, c: out, scm: s.cout * 4 }, s.patchSize, s.cout, s.patches);
+  }
   op.finish();
 }
 
@@ -166,9 +174,40 @@ export function heapInputGrad(
   // A pointwise conv's patch gradients are dx itself.
   const cols = pointwise ? dx : op.scratch(s.patches * s.patchSize * 4);
   op.gemm({ a: dy, sam: s.cout * 4, sak: 4, b: fT, sbk: s.patchSize * 4, c: cols, scm: s.patchSize * 4 }, s.patches, s.patchSize, s.cout);
-  if (!pointwise) {
-    op.pool.zero(dx, s.xBytes);
-    op.pool.col2im(dx, cols, patchGeometry(info));
+  if (!pointwise) op.pool.col2im(dx, cols, patchGeometry(info));
+  op.finish();
+}
+
+/**
+ * The input gradient as one stride-1 convolution of dy whose output channels are the stride
+ * phases (see `subPixelAxis`): im2col of dy over the taps, one gemm with the rearranged filter,
+ * and a store of the phases into dx.
+ */
+export interface SubPixelGemm {
+  /** The taps' patches of dy, or null when dy is its own patch matrix (1x1 taps, no padding). */
+  taps: PatchGeometry | null;
+  /** The gemm: rows (N * blocksH * blocksW), depth (taps * Cout), columns (phases * Cin). */
+  rows: number;
+  depth: number;
+  cols: number;
+  /** The phases' store into dx, or null when the product is dx itself (stride 1). */
+  phases: PatchGeometry | null;
+  dyBytes: number;
+  dxBytes: number;
+}
+
+/** dx [N, H, W, Cin] from dy and the sub-pixel filter g [taps * Cout, phases * Cin]. */
+export function heapSubPixelInputGrad(op: PoolOperation, p: { dy: number; g: number; dx: number }, s: SubPixelGemm): void {
+  let a = op.input(p.dy, s.dyBytes);
+  const g = op.input(p.g, s.depth * s.cols * 4);
+  const dx = op.output(p.dx, s.dxBytes);
+  if (s.taps) {
+    const cols = op.scratch(s.rows * s.depth * 4);
+    op.pool.im2col(a, cols, s.taps);
+    a = cols;
   }
+  const product = s.phases ? op.scratch(s.rows * s.cols * 4) : dx;
+  op.gemm({ a, sam: s.depth * 4, sak: 4, b: g, sbk: s.cols * 4, c: product, scm: s.cols * 4 }, s.rows, s.cols, s.depth);
+  if (s.phases) op.pool.col2imStore(dx, product, s.phases);
   op.finish();
 }

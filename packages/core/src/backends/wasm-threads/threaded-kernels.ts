@@ -1,7 +1,7 @@
 import type { GemmOperands } from '../wasm-simd/blocked-gemm';
 import { GEMM_SHAPE, writeGemm } from '../wasm-simd/gemm-kernel';
 import { writeAddInto } from '../wasm-simd/add-into-kernel';
-import { writeCol2im, writeIm2col } from '../wasm-simd/im2col-kernel';
+import { writeCol2im, writeCol2imStore, writeIm2col } from '../wasm-simd/im2col-kernel';
 import { PACK_BYTES } from '../wasm-simd/simd-kernels';
 import { assembleModule } from '../wasm-simd/wasm-assembler';
 import { writeWork } from '../wasm-simd/work-kernel';
@@ -10,6 +10,7 @@ import { CHUNKS_PER_THREAD, planGemm } from './gemm-plan';
 import type { HelperHandle, HelperLauncher } from './helper-launcher';
 import { DEFAULT_THRESHOLDS, type ThreadThresholds } from './thread-thresholds';
 import { WasmThreadsError } from './wasm-threads-error';
+import { zeroBytes } from './zero-bytes';
 
 /** The geometry of an NHWC im2col / col2im (sizes in elements), as in `writeIm2col`. */
 export interface PatchGeometry {
@@ -223,8 +224,8 @@ export class ThreadedKernels {
   }
 
   zero(at: number, bytes: number): void {
-    // A fresh view: an in-place pool's heap may have grown since the last one.
-    new Uint8Array(this.memory.buffer, at, bytes).fill(0);
+    // The current buffer: an in-place pool's heap may have grown since the last view.
+    zeroBytes(this.memory.buffer, at, bytes);
   }
 
   /**
@@ -273,9 +274,14 @@ export class ThreadedKernels {
     this.patches('im2col', x, cols, g);
   }
 
-  /** Adds the patch matrix back onto dx (zeroed first by the caller), as `writeCol2im`. */
+  /** dx = the patch matrix added back onto its pixels, as `writeCol2im`. */
   col2im(dx: number, cols: number, g: PatchGeometry): void {
     this.patches('col2im', dx, cols, g);
+  }
+
+  /** Stores non-overlapping patches back into dx (no zeroing), as `writeCol2imStore`. */
+  col2imStore(dx: number, cols: number, g: PatchGeometry): void {
+    this.patches('col2imStore', dx, cols, g);
   }
 
   /** Stops the helpers (they leave their loop) and makes this pool unusable. */
@@ -287,7 +293,7 @@ export class ThreadedKernels {
     Atomics.notify(this.control, CONTROL.SEQ / 4);
   }
 
-  private patches(kind: 'im2col' | 'col2im', x: number, cols: number, g: PatchGeometry): void {
+  private patches(kind: 'im2col' | 'col2im' | 'col2imStore', x: number, cols: number, g: PatchGeometry): void {
     if (g.n === 0) return;
     const perChunk = Math.max(1, Math.ceil(g.n / (CHUNKS_PER_THREAD * this.threads)));
     const p = new Array<number>(17).fill(0);
@@ -372,13 +378,15 @@ function assertThreads(threads: number): void {
   }
 }
 
-/** gemm, im2col, col2im, the chunk loop and addInto on a shared memory; FMA where available. */
+/** gemm, gemmTail, im2col, col2im, col2imStore, the chunk loop and addInto on a shared memory; FMA where available. */
 function compilePoolModule(): { module: WebAssembly.Module; fma: boolean } {
   const functions = (fma: boolean) => [
     writeGemm({ ...GEMM_SHAPE, fma }),
+    writeGemm({ ...GEMM_SHAPE, fma }, true),
     writeIm2col(),
     writeCol2im(),
-    writeWork({ gemm: 0, im2col: 1, col2im: 2 }),
+    writeCol2imStore(),
+    writeWork({ gemm: 0, gemmTail: 1, im2col: 2, col2im: 3, col2imStore: 4 }),
     writeAddInto(),
   ];
   const withFma = assembleModule(functions(true), true);
