@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type ApplyOptions, type Critic, type CriticOutput, type Rng } from '@infomax/core';
+import { Module, type ApplyOptions, type CriticOutput, type Rng, type SeparableCritic } from '@infomax/core';
 import { dotProductScores } from './dot-product-scores';
 import { createProjectionHead } from './heads/create-projection-head';
 import type { HeadKind, ProjectionHead } from './heads/projection-head';
@@ -28,7 +28,9 @@ export interface DotProductCriticOptions {
  * "every source against every location of every image" affordable. See `dotProductScores` for
  * the layout of the scores.
  */
-export class DotProductCritic extends Module implements Critic {
+export class DotProductCritic extends Module implements SeparableCritic {
+  /** Both built-in heads pass `statisticsGroups` to their batch norms; no head has none. */
+  readonly supportsStatisticsGroups = true;
   readonly antecedentHead: (Module & ProjectionHead) | null;
   readonly consequentHead: (Module & ProjectionHead) | null;
   private readonly settings: Required<Pick<DotProductCriticOptions, 'antecedentHead' | 'consequentHead' | 'units' | 'shareHead' | 'scaleBySqrtDim'>>;

@@ -31,10 +31,14 @@ export function dotProductScores(
     );
   }
   return tf.tidy(() => {
-    const u = tf.reshape(antecedents, [a.batch * a.locations, a.channels]) as tf.Tensor2D;
+    let u = tf.reshape(antecedents, [a.batch * a.locations, a.channels]) as tf.Tensor2D;
     const v = tf.reshape(consequents, [c.batch * c.locations, c.channels]) as tf.Tensor2D;
+    // (u / sqrt(D)) . v when u is the smaller tensor (AMDIM: [B, D] against [B, B*L] scores):
+    // fewer elements to scale forward and backward.
+    const scaleSources = options.scaleBySqrtDim === true && u.size <= a.batch * a.locations * c.batch * c.locations;
+    if (scaleSources) u = tf.div(u, Math.sqrt(a.channels));
     let scores: tf.Tensor = tf.matMul(u, v, false, true);
-    if (options.scaleBySqrtDim) scores = tf.div(scores, Math.sqrt(a.channels));
+    if (options.scaleBySqrtDim && !scaleSources) scores = tf.div(scores, Math.sqrt(a.channels));
     const positiveMask = blockMask(a.batch * a.locations, c.batch * c.locations, a.locations, c.locations);
     return { scores, positiveMask };
   });

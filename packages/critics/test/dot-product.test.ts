@@ -66,6 +66,18 @@ for (const { name, tolerance } of TEST_BACKENDS) {
       expectClose(scaled, tf.div(plain, 4), tolerance);
     });
 
+    it('divides by sqrt(D) the same when the sources are the smaller side (scaled before the product)', () => {
+      const D = 12;
+      // [2, D] sources are 24 values against [2, 2*10] = 40 scores: the sources get the scale.
+      const a = seededTensor([2, D], 7);
+      const c = seededTensor([2, 10, D], 8);
+      const scaled = dotProductScores(a, c, { scaleBySqrtDim: true }).scores;
+      expectClose(scaled, tf.div(dotProductScores(a, c).scores, Math.sqrt(D)), tolerance);
+      const da = tf.grad((x: tf.Tensor) => tf.sum(tf.square(dotProductScores(x, c, { scaleBySqrtDim: true }).scores)))(a);
+      const want = tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.div(dotProductScores(x, c).scores, Math.sqrt(D)))))(a);
+      expectClose(da, want, tolerance);
+    });
+
     it('names both shapes when batch or embedding sizes differ', () => {
       expect(() => dotProductScores(tf.zeros([2, 3]), tf.zeros([2, 4, 4]))).toThrow(ShapeError);
       expect(() => dotProductScores(tf.zeros([2, 3]), tf.zeros([3, 4, 3]))).toThrow(

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeakedTensors, Rng, TEST_BACKENDS, useBackend } from '@infomax/core';
-import { amdimMultiNce, type AmdimEmbeddings } from '@infomax/objectives';
+import { amdimMultiNce, selectLocations, type AmdimEmbeddings } from '@infomax/objectives';
 
 type Maps = { r1: number[][]; r5: number[][][]; r7: number[][][] }; // [B][D], [B][L][D]
 
@@ -77,6 +77,25 @@ for (const { name } of TEST_BACKENDS) {
         }
       });
     }
+
+    it('selectLocations picks one row per image, and its gradient lands on those rows only', () => {
+      const maps = tf.tensor3d(Array.from({ length: 3 * 4 * 2 }, (_, i) => i), [3, 4, 2]);
+      const locations = [2, 0, 3];
+      expect(selectLocations(maps, locations).arraySync()).toEqual([
+        [4, 5],
+        [8, 9],
+        [22, 23],
+      ]);
+      const weights = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      const grad = tf.grad((m: tf.Tensor) => tf.sum(tf.mul(selectLocations(m as tf.Tensor3D, locations), weights)))(maps);
+      const want = [
+        [[0, 0], [0, 0], [1, 2], [0, 0]],
+        [[3, 4], [0, 0], [0, 0], [0, 0]],
+        [[0, 0], [0, 0], [0, 0], [5, 6]],
+      ];
+      expect(grad.arraySync()).toEqual(want);
+      tf.dispose([maps, weights, grad]);
+    });
 
     it('depends on the fixed source locations only through the 5->5 term', async () => {
       const rng = new Rng(3);

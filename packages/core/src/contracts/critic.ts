@@ -23,6 +23,12 @@ export interface Critic extends Parameterised {
  * Objectives that must pick locations *after* embedding (AMDIM's random 5x5 source) use these.
  */
 export interface SeparableCritic extends Critic {
+  /**
+   * True when `embedAntecedents` / `embedConsequents` honour `statisticsGroups` in every batch
+   * norm they run (or have none); see `ApplyOptions.statisticsGroups`. Absent or false: an
+   * objective embeds each view in its own call.
+   */
+  readonly supportsStatisticsGroups?: boolean;
   embedAntecedents(x: tf.Tensor, options: ApplyOptions): tf.Tensor;
   embedConsequents(x: tf.Tensor, options: ApplyOptions): tf.Tensor;
   scoreEmbeddings(antecedents: tf.Tensor, consequents: tf.Tensor): CriticOutput;

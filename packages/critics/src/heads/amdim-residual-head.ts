@@ -50,11 +50,11 @@ export class AmdimResidualHead extends Module implements ProjectionHead {
     this.norm = this.addModule('norm', new BatchNorm({ channels: outChannels }));
   }
 
-  apply(x: tf.Tensor, { training }: ApplyOptions): tf.Tensor {
+  apply(x: tf.Tensor, options: ApplyOptions): tf.Tensor {
     return tf.tidy(() => {
       const label = 'AmdimResidualHead input';
       const branch = applyPointwise(this.branchOut, tf.relu(applyPointwise(this.branchIn, x, label)), label);
-      return this.norm.apply(tf.add(branch, applyPointwise(this.shortcut, x, label)), { training });
+      return this.norm.apply(tf.add(branch, applyPointwise(this.shortcut, x, label)), options);
     });
   }
 

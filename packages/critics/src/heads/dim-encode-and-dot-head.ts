@@ -53,10 +53,10 @@ export class DimEncodeAndDotHead extends Module implements ProjectionHead {
     this.norm = this.addModule('norm', new LayerNorm({ channels: units }));
   }
 
-  apply(x: tf.Tensor, { training }: ApplyOptions): tf.Tensor {
+  apply(x: tf.Tensor, options: ApplyOptions): tf.Tensor {
     return tf.tidy(() => {
       const label = 'DimEncodeAndDotHead input';
-      const h = tf.relu(this.hiddenNorm.apply(applyPointwise(this.hidden, x, label), { training }));
+      const h = tf.relu(this.hiddenNorm.apply(applyPointwise(this.hidden, x, label), options));
       const nonlinear = applyPointwise(this.output, h, label);
       return this.norm.apply(tf.add(nonlinear, applyPointwise(this.shortcut, x, label)));
     });

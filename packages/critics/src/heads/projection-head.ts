@@ -4,8 +4,8 @@ import type { ApplyOptions, Parameterised } from '@infomax/core';
 /**
  * A per-location embedding applied before a separable critic: [..., inChannels] ->
  * [..., outChannels] for [B, C], [B, L, C] and NHWC [B, H, W, C] inputs alike (a global vector is
- * a 1x1 map). Batch-norm statistics are taken over every leading axis, so apply a head to the
- * whole map before selecting locations from it.
+ * a 1x1 map). Batch-norm statistics are taken over every leading axis (per group with
+ * `statisticsGroups`), so apply a head to the whole map before selecting locations from it.
  */
 export interface ProjectionHead extends Parameterised {
   readonly inChannels: number;

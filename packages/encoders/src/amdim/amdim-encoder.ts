@@ -58,6 +58,8 @@ function positiveInteger(value: number, name: string): void {
  * and 8 ndf for 64 / 128. The residual heads that map f5 / f7 to n_rkhs belong to the critic.
  */
 export class AmdimEncoder extends Module implements Encoder {
+  /** Every batch norm it runs takes the caller's `statisticsGroups`. */
+  readonly supportsStatisticsGroups = true;
   readonly options: ResolvedAmdimEncoderOptions;
   private readonly layers: Layer[] = [];
   private readonly f7Norm: BatchNorm | null;
@@ -113,17 +115,17 @@ export class AmdimEncoder extends Module implements Encoder {
     };
   }
 
-  apply(x: tf.Tensor, { training }: ApplyOptions): FeatureSet {
+  apply(x: tf.Tensor, options: ApplyOptions): FeatureSet {
     assertImageInput(x, this.expectation);
     return tf.tidy(() => {
       const features: FeatureSet = {};
       let h = x as tf.Tensor4D;
       for (const { module, tap } of this.layers) {
-        h = module instanceof AmdimStem ? module.apply(h) : module.apply(h, { training });
-        if (tap === 'f7' && this.f7Norm) h = this.f7Norm.apply(h, { training }) as tf.Tensor4D;
+        h = module instanceof AmdimStem ? module.apply(h) : module.apply(h, options);
+        if (tap === 'f7' && this.f7Norm) h = this.f7Norm.apply(h, options) as tf.Tensor4D;
         if (tap) features[tap] = h;
       }
-      features.f1 = this.f1Norm.apply(h, { training });
+      features.f1 = this.f1Norm.apply(h, options);
       return features;
     });
   }

@@ -51,10 +51,10 @@ export class AmdimResidualUnit extends Module {
         : null;
   }
 
-  apply(x: tf.Tensor4D, { training }: ApplyOptions): tf.Tensor4D {
+  apply(x: tf.Tensor4D, options: ApplyOptions): tf.Tensor4D {
     return tf.tidy(() => {
       let h: tf.Tensor = this.conv1.apply(x);
-      if (this.norm1) h = this.norm1.apply(h, { training });
+      if (this.norm1) h = this.norm1.apply(h, options);
       const branch = this.conv2.apply(tf.relu(h));
       const { kernelSize, stride, outChannels } = this.options;
       const shortcut = this.shortcutConv ? this.shortcutConv.apply(x) : avgPoolShortcut(x, kernelSize, stride, outChannels);

@@ -42,6 +42,8 @@ export const CPC_PATCH_ENCODER_DEFAULTS: ResolvedCpcPatchEncoderOptions = {
  * laid back out as the grid: patches [B, gh, gw, ph, pw, C] -> `grid` [B, gh, gw, D].
  */
 export class CpcPatchEncoder extends Module implements Encoder {
+  /** Every batch norm it runs takes the caller's `statisticsGroups` (patches stay image-major). */
+  readonly supportsStatisticsGroups = true;
   readonly options: ResolvedCpcPatchEncoderOptions;
   private readonly stem: Conv2d;
   private readonly stemNorm: NormLayer | null;
@@ -104,13 +106,13 @@ export class CpcPatchEncoder extends Module implements Encoder {
     throw new ShapeError(`${label}: expected patches [B, gh, gw, ph, pw, C] or [B*gh*gw, ph, pw, C], got rank ${shape.length} [${shape.join(', ')}]`);
   }
 
-  apply(x: tf.Tensor, { training }: ApplyOptions): FeatureSet {
+  apply(x: tf.Tensor, options: ApplyOptions): FeatureSet {
     const [b, gh, gw] = this.gridOf(x.shape, 'CpcPatchEncoder input');
     const [ph, pw, c] = x.shape.slice(-3) as [number, number, number];
     return tf.tidy(() => {
       const patches = tf.reshape(x, [b * gh * gw, ph, pw, c]) as tf.Tensor4D;
-      let h = tf.relu(applyNorm(this.stemNorm, this.stem.apply(patches), training)) as tf.Tensor4D;
-      for (const block of this.blocks) h = block.apply(h, { training });
+      let h = tf.relu(applyNorm(this.stemNorm, this.stem.apply(patches), options)) as tf.Tensor4D;
+      for (const block of this.blocks) h = block.apply(h, options);
       let vectors: tf.Tensor = tf.mean(h, [1, 2]);
       if (this.output) vectors = this.output.apply(vectors);
       return { grid: tf.reshape(vectors, [b, gh, gw, this.outputWidth]) };

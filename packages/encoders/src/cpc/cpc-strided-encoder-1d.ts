@@ -39,6 +39,8 @@ export const CPC_STRIDED_ENCODER_1D_DEFAULTS: ResolvedCpcStridedEncoder1dOptions
  * each conv (with bias) followed by ReLU, no normalisation.
  */
 export class CpcStridedEncoder1d extends Module implements Encoder {
+  /** No batch norm: stacked groups change nothing. */
+  readonly supportsStatisticsGroups = true;
   readonly options: ResolvedCpcStridedEncoder1dOptions;
   private readonly convs: Conv1d[] = [];
 

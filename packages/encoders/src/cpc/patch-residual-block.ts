@@ -53,11 +53,11 @@ export class PatchResidualBlock extends Module {
     this.projectionNorm = project ? optionalNorm('projection_norm') : null;
   }
 
-  apply(x: tf.Tensor4D, { training }: ApplyOptions): tf.Tensor4D {
+  apply(x: tf.Tensor4D, options: ApplyOptions): tf.Tensor4D {
     return tf.tidy(() => {
-      const h = tf.relu(applyNorm(this.norm1, this.conv1.apply(x), training));
-      const branch = applyNorm(this.norm2, this.conv2.apply(h), training);
-      const shortcut = this.projection ? applyNorm(this.projectionNorm, this.projection.apply(x), training) : x;
+      const h = tf.relu(applyNorm(this.norm1, this.conv1.apply(x), options));
+      const branch = applyNorm(this.norm2, this.conv2.apply(h), options);
+      const shortcut = this.projection ? applyNorm(this.projectionNorm, this.projection.apply(x), options) : x;
       return tf.relu(tf.add(branch, shortcut)) as tf.Tensor4D;
     });
   }

@@ -43,6 +43,8 @@ export const DIM_CONV_ENCODER_DEFAULTS: ResolvedDimConvEncoderOptions = {
  * 32x32 and 7 for 28x28), and for probes `conv` [B, 4, 4, widths[2]] and `fc` [B, fcUnits].
  */
 export class DimConvEncoder extends Module implements Encoder {
+  /** Every batch norm it runs takes the caller's `statisticsGroups`. */
+  readonly supportsStatisticsGroups = true;
   readonly options: ResolvedDimConvEncoderOptions;
   private readonly convs: Conv2d[] = [];
   private readonly convNorms: BatchNorm[] = [];
@@ -104,17 +106,17 @@ export class DimConvEncoder extends Module implements Encoder {
     };
   }
 
-  apply(x: tf.Tensor, { training }: ApplyOptions): FeatureSet {
+  apply(x: tf.Tensor, options: ApplyOptions): FeatureSet {
     assertImageInput(x, this.expectation);
     return tf.tidy(() => {
       const maps: tf.Tensor4D[] = [];
       let h = x as tf.Tensor4D;
       this.convs.forEach((conv, i) => {
-        h = tf.relu(this.convNorms[i]!.apply(conv.apply(h), { training })) as tf.Tensor4D;
+        h = tf.relu(this.convNorms[i]!.apply(conv.apply(h), options)) as tf.Tensor4D;
         maps.push(h);
       });
       const flat = tf.reshape(h, [-1, this.flatUnits]);
-      const fc = tf.relu(this.fcNorm.apply(this.fc.apply(flat), { training }));
+      const fc = tf.relu(this.fcNorm.apply(this.fc.apply(flat), options));
       return { global: this.head.apply(fc), local: maps[1]!, conv: maps[2]!, fc };
     });
   }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { BatchNorm, LayerNorm } from '@infomax/core';
+import { BatchNorm, LayerNorm, type ApplyOptions } from '@infomax/core';
 
 /** Normalisation choices of conv stacks: CPC v1 used batch norm, CPC v2 layer norm. */
 export type NormKind = 'batch' | 'layer' | 'none';
@@ -13,7 +13,8 @@ export function createNorm(kind: NormKind, channels: number): NormLayer | null {
   return null;
 }
 
-export function applyNorm(norm: NormLayer | null, x: tf.Tensor, training: boolean): tf.Tensor {
+/** `options` may be the training flag alone (no statistics groups). Layer norm is per example. */
+export function applyNorm(norm: NormLayer | null, x: tf.Tensor, options: ApplyOptions | boolean): tf.Tensor {
   if (norm === null) return x;
-  return norm instanceof BatchNorm ? norm.apply(x, { training }) : norm.apply(x);
+  return norm instanceof BatchNorm ? norm.apply(x, typeof options === 'boolean' ? { training: options } : options) : norm.apply(x);
 }

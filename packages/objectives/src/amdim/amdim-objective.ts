@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   isSeparableCritic,
   Module,
+  type ApplyOptions,
   type Bound,
   type ComputeOptions,
   type Encoder,
@@ -25,12 +26,21 @@ export interface AmdimParts {
   probe?: OnlineProbe;
 }
 
+/** One view (or stacked views) through the encoder and the heads; f1 feeds the probe. */
+interface EmbeddedView {
+  embeddings: AmdimEmbeddings;
+  f1: tf.Tensor;
+}
+
 /**
  * AMDIM (Bachman et al. 2019) as a composition: any encoder yielding f1 / f5 / f7, any
- * separable critic for the heads, any bound for the multiscale NCE. Both views go through the
- * encoder separately, so batch-norm statistics are per view, as in the paper. r1 is critic5's
- * antecedent embedding of f1 (no head in the paper) and serves both the 1->5 and 1->7 pairs;
- * scores come from each critic's `scoreEmbeddings`.
+ * separable critic for the heads, any bound for the multiscale NCE. Batch-norm statistics are
+ * per view, as in the paper: when the encoder and both critics declare
+ * `supportsStatisticsGroups`, both views go through them as one stacked batch of 2B with
+ * `statisticsGroups: 2` (fewer, larger kernels; the same numbers as two passes); otherwise
+ * each view gets its own pass. r1 is critic5's antecedent embedding of f1 (no head in the
+ * paper) and serves both the 1->5 and 1->7 pairs; scores come from each critic's
+ * `scoreEmbeddings`.
  */
 export class AmdimObjective extends Module implements Objective {
   readonly name = 'amdim';
@@ -53,8 +63,18 @@ export class AmdimObjective extends Module implements Objective {
     // The probe is an auxiliary group: its variables must stay out of the main trainables.
   }
 
-  private embed(view: tf.Tensor, training: boolean): { embeddings: AmdimEmbeddings; f1: tf.Tensor } {
-    const f = this.parts.encoder.apply(view, { training });
+  /** Whether both views can share one pass: every part keeps batch-norm statistics per group. */
+  get embedsViewsTogether(): boolean {
+    const { encoder, critic5, critic7 } = this.parts;
+    return encoder.supportsStatisticsGroups === true && critic5.supportsStatisticsGroups === true && critic7.supportsStatisticsGroups === true;
+  }
+
+  /**
+   * f1 / f5 / f7 of `x` through the encoder and the heads. `options.statisticsGroups` says how
+   * many views `x` stacks; every output keeps that stacking on axis 0.
+   */
+  private embed(x: tf.Tensor, options: ApplyOptions): EmbeddedView {
+    const f = this.parts.encoder.apply(x, options);
     for (const name of ['f1', 'f5', 'f7']) {
       if (!f[name]) {
         throw new Error(`AMDIM needs an encoder yielding f1, f5 and f7; this one yields ${Object.keys(f).join(', ')}`);
@@ -64,17 +84,34 @@ export class AmdimObjective extends Module implements Objective {
     return {
       f1: f.f1!,
       embeddings: {
-        r1: critic5.embedAntecedents(f.f1!, { training }) as tf.Tensor4D,
-        r5: critic5.embedConsequents(f.f5!, { training }) as tf.Tensor4D,
-        r7: critic7.embedConsequents(f.f7!, { training }) as tf.Tensor4D,
+        r1: critic5.embedAntecedents(f.f1!, options) as tf.Tensor4D,
+        r5: critic5.embedConsequents(f.f5!, options) as tf.Tensor4D,
+        r7: critic7.embedConsequents(f.f7!, options) as tf.Tensor4D,
       },
     };
   }
 
+  /** Both views' embeddings: one stacked pass when the parts allow it, else one pass per view. */
+  private embedViews(view1: tf.Tensor, view2: tf.Tensor, training: boolean): [EmbeddedView, EmbeddedView] {
+    const sameShape = view1.shape.length === view2.shape.length && view1.shape.every((d, i) => d === view2.shape[i]);
+    if (!this.embedsViewsTogether || !sameShape) {
+      return [this.embed(view1, { training }), this.embed(view2, { training })];
+    }
+    const both = this.embed(tf.concat([view1, view2], 0), { training, statisticsGroups: 2 });
+    const halves = (t: tf.Tensor) => tf.split(t, 2, 0) as [tf.Tensor, tf.Tensor];
+    const [f1a, f1b] = halves(both.f1);
+    const [r1a, r1b] = halves(both.embeddings.r1);
+    const [r5a, r5b] = halves(both.embeddings.r5);
+    const [r7a, r7b] = halves(both.embeddings.r7);
+    return [
+      { f1: f1a, embeddings: { r1: r1a as tf.Tensor4D, r5: r5a as tf.Tensor4D, r7: r7a as tf.Tensor4D } },
+      { f1: f1b, embeddings: { r1: r1b as tf.Tensor4D, r5: r5b as tf.Tensor4D, r7: r7b as tf.Tensor4D } },
+    ];
+  }
+
   compute(views: Views, options: ComputeOptions): ObjectiveOutput {
     const [view1, view2] = requireViews(views, ['view1', 'view2'], 'AMDIM');
-    const a = this.embed(view1!, options.training);
-    const b = this.embed(view2!, options.training);
+    const [a, b] = this.embedViews(view1!, view2!, options.training);
     const { critic5, critic7 } = this.parts;
     const result = amdimMultiNce(a.embeddings, b.embeddings, {
       rng: options.rng,

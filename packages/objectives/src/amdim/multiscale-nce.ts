@@ -75,8 +75,9 @@ export function amdimMultiNce(a: AmdimEmbeddings, b: AmdimEmbeddings, options: A
     const masks = new Map<number, tf.Tensor2D>();
     const maskFor = (l: number) => masks.get(l) ?? masks.set(l, sameImageBlockMask(batch, l)).get(l)!;
     const scale = 1 / Math.sqrt(depth);
+    // (u / sqrt(D)) . v: the scale on the [B, D] sources, not on the [B, B*L] scores (fewer elements).
     const scaledDot: AmdimScoreFunction = (source, target) =>
-      tf.mul(tf.matMul(source, tf.reshape(target, [batch * target.shape[1], depth]), false, true), scale) as tf.Tensor2D;
+      tf.matMul(tf.mul(source, scale), tf.reshape(target, [batch * target.shape[1], depth]), false, true) as tf.Tensor2D;
     const score = (target: tf.Tensor3D) =>
       (target.shape[1] === 25 ? options.scorers?.r5 : options.scorers?.r7) ?? scaledDot;
 

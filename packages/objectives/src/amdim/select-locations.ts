@@ -7,9 +7,9 @@ export function drawLocations(batch: number, locations: number, rng: Rng): numbe
 }
 
 /**
- * Picks the vector at `locations[n]` of each image's map [B, L, D] -> [B, D]. A one-hot product
- * rather than gatherND: its gradient is a multiply, which every backend has, where gatherND's
- * needs ScatterNd.
+ * Picks the vector at `locations[n]` of each image's map [B, L, D] -> [B, D]: a gather of rows
+ * n * L + locations[n] of the [B*L, D] view. Its gradient is UnsortedSegmentSum, which infomax
+ * supplies on wasm; a one-hot product would pass over the whole map twice each way.
  */
 export function selectLocations(maps: tf.Tensor3D, locations: readonly number[]): tf.Tensor2D {
   const [batch, count] = maps.shape;
@@ -21,7 +21,7 @@ export function selectLocations(maps: tf.Tensor3D, locations: readonly number[])
     throw new Error(`source location ${bad} is outside the map's ${count} locations (flat row-major index 0..${count - 1})`);
   }
   return tf.tidy(() => {
-    const oneHot = tf.oneHot(tf.tensor1d(locations as number[], 'int32'), count).toFloat();
-    return tf.sum(tf.mul(maps, tf.expandDims(oneHot, 2)), 1) as tf.Tensor2D;
+    const rows = tf.tensor1d(locations.map((l, n) => n * count + l), 'int32');
+    return tf.gather(tf.reshape(maps, [batch * count, maps.shape[2]]), rows) as tf.Tensor2D;
   });
 }
