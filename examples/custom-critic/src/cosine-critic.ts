@@ -41,6 +41,11 @@ export class CosineCritic extends Module implements SeparableCritic {
   private readonly consequent: Dense;
   /** log(1 / tau). */
   readonly logScale: tf.Variable;
+  /**
+   * Each example is embedded on its own (no batch statistics), so a batch of several stacked
+   * groups (AMDIM's two views) embeds exactly as the groups would one by one.
+   */
+  readonly supportsStatisticsGroups = true;
 
   constructor(
     readonly options: CosineCriticOptions,

@@ -89,7 +89,13 @@ export type PatchGeometry = [
 /** Room for an 8-column panel of GEMM_DEPTH_BLOCK rows (with margin). */
 export const PACK_BYTES = 64 * 1024;
 
-const loaded = new WeakMap<object, SimdKernels | null>();
+// Process-wide, like the thread pools: `@infomax/core` and `@infomax/core/node` are separate
+// bundles, each with its own copy of this module, and kernels loaded by `initNodeBackend` (the
+// /node copy) must be found by the main copy too (the fused Adam update asks there). A
+// module-level map left the CLI's Adam on the composed path.
+const LOADED = Symbol.for('@infomax/core/simd-kernels');
+const loadedHolder = globalThis as { [LOADED]?: WeakMap<object, SimdKernels | null> };
+const loaded = (loadedHolder[LOADED] ??= new WeakMap<object, SimdKernels | null>());
 
 export function memoryOf(backend: BackendWasm): WebAssembly.Memory | undefined {
   const module = backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
