@@ -108,7 +108,7 @@ function relativeError(reference: Float32Array, actual: Float32Array, floor = 1e
   return diff / Math.max(scale, floor);
 }
 
-function expectSameStep(reference: StepResult, actual: StepResult, gradientTolerance: number): void {
+function expectSameStep(reference: StepResult, actual: StepResult, tolerance: Tolerances): void {
   expect(Math.abs(actual.loss - reference.loss) / Math.abs(reference.loss)).toBeLessThan(1e-5);
   expect([...actual.grads.keys()].sort()).toEqual([...reference.grads.keys()].sort());
   // Some gradients are zero in exact arithmetic (a bias right before a batch norm, a channel
@@ -116,11 +116,29 @@ function expectSameStep(reference: StepResult, actual: StepResult, gradientToler
   // largest gradient of the model rather than against itself.
   const largest = Math.max(...[...reference.grads.values()].map((g) => Math.max(...g.map(Math.abs))));
   for (const [name, g] of reference.grads) {
-    expect(relativeError(g, actual.grads.get(name)!, 1e-2 * largest), name).toBeLessThan(gradientTolerance);
+    expect(relativeError(g, actual.grads.get(name)!, 1e-2 * largest), name).toBeLessThan(tolerance.gradients);
   }
   expect([...actual.movingStatistics.keys()].sort()).toEqual([...reference.movingStatistics.keys()].sort());
-  for (const [name, m] of reference.movingStatistics) expect(relativeError(m, actual.movingStatistics.get(name)!), name).toBeLessThan(1e-5);
-  expect(relativeError(reference.probeFeatures, actual.probeFeatures)).toBeLessThan(1e-5);
+  for (const [name, m] of reference.movingStatistics) expect(relativeError(m, actual.movingStatistics.get(name)!), name).toBeLessThan(tolerance.values);
+  expect(relativeError(reference.probeFeatures, actual.probeFeatures)).toBeLessThan(tolerance.values);
+}
+
+interface Tolerances {
+  gradients: number;
+  /** Moving statistics and probe features. */
+  values: number;
+}
+
+/**
+ * Portable kernels: 1e-4 on gradients, 1e-5 on values. With native oneDNN convolutions (the
+ * suite's second pass) a batch of 2B and two batches of B block their sums differently: the
+ * early layers' filter gradients, reached through the whole network, then agree to ~1e-3 of
+ * the model's gradient scale (8e-4 measured) and moving means to ~2e-5 (1.6e-5 measured).
+ */
+function tolerances(): Tolerances {
+  const kernel = tf.getKernel('Conv2D', tf.getBackend())?.kernelFunc as unknown as Record<symbol, unknown> | undefined;
+  const native = kernel?.[Symbol.for('@infomax/kernels-onednn/kernel')] !== undefined;
+  return native ? { gradients: 2e-3, values: 1e-4 } : { gradients: 1e-4, values: 1e-5 };
 }
 
 /** Removes a part's flag, as a plugin written before statistics groups would lack it. */
@@ -154,7 +172,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       // The statistics moved (the comparison is not of untouched initial values).
       const initial = Float32Array.from(snapshot.get('encoder/f1_norm/moving_mean')!.dataSync());
       expect(relativeError(initial, stacked.movingStatistics.get('encoder/f1_norm/moving_mean')!)).toBeGreaterThan(1e-3);
-      expectSameStep(separate, stacked, 1e-4);
+      expectSameStep(separate, stacked, tolerances());
       tf.dispose([...snapshot.values()]);
       parts.objective.dispose();
     });
