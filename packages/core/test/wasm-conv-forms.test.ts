@@ -21,9 +21,11 @@ type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 const EVERY_PRODUCT = { minMacs: 1, wakeMinMacs: 1, macsPerByte: 0 };
 const THREADS = [1, 2] as const;
 
-/** The patch matrix of an NHWC conv on the host, in plain loops (the reference). */
-function hostIm2col(x: Float32Array, g: PatchGeometry): Float32Array {
-  const out = new Float32Array(g.n * g.oh * g.ow * g.kh * g.kw * g.c);
+/**
+ * Visits every entry of an NHWC conv's patch matrix in order: its index and the flat index of
+ * the pixel value it reads, or -1 for a padding tap. Plain loops: the reference walk.
+ */
+function walkPatchEntries(g: PatchGeometry, visit: (entry: number, pixel: number) => void): void {
   let o = 0;
   for (let b = 0; b < g.n; b++)
     for (let y = 0; y < g.oh; y++)
@@ -33,25 +35,25 @@ function hostIm2col(x: Float32Array, g: PatchGeometry): Float32Array {
             const iy = y * g.sh - g.padTop + i * g.dh;
             const ix = xo * g.sw - g.padLeft + j * g.dw;
             const inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
-            for (let ch = 0; ch < g.c; ch++, o++) out[o] = inside ? (x[((b * g.h + iy) * g.w + ix) * g.c + ch] ?? 0) : 0;
+            for (let ch = 0; ch < g.c; ch++, o++) visit(o, inside ? ((b * g.h + iy) * g.w + ix) * g.c + ch : -1);
           }
+}
+
+/** The patch matrix of an NHWC conv on the host (the reference). */
+function hostIm2col(x: Float32Array, g: PatchGeometry): Float32Array {
+  const out = new Float32Array(g.n * g.oh * g.ow * g.kh * g.kw * g.c);
+  walkPatchEntries(g, (o, pixel) => {
+    out[o] = pixel < 0 ? 0 : (x[pixel] ?? 0);
+  });
   return out;
 }
 
 /** The adjoint of `hostIm2col`: each patch entry added back onto the pixel it reads. */
 function hostCol2im(cols: Float32Array, g: PatchGeometry): Float32Array {
   const dx = new Float32Array(g.n * g.h * g.w * g.c);
-  let o = 0;
-  for (let b = 0; b < g.n; b++)
-    for (let y = 0; y < g.oh; y++)
-      for (let xo = 0; xo < g.ow; xo++)
-        for (let i = 0; i < g.kh; i++)
-          for (let j = 0; j < g.kw; j++) {
-            const iy = y * g.sh - g.padTop + i * g.dh;
-            const ix = xo * g.sw - g.padLeft + j * g.dw;
-            const inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
-            for (let ch = 0; ch < g.c; ch++, o++) if (inside) dx[((b * g.h + iy) * g.w + ix) * g.c + ch]! += cols[o] ?? 0;
-          }
+  walkPatchEntries(g, (o, pixel) => {
+    if (pixel >= 0) dx[pixel]! += cols[o] ?? 0;
+  });
   return dx;
 }
 

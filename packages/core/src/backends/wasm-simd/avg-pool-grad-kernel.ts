@@ -26,18 +26,11 @@ export function writeAvgPoolGrad(): FunctionWriter {
   f.get(scale).f32x4Splat().set(vscale);
   f.get(c).i32(2).i32Shl().set(chBytes);
   f.get(dy).set(src);
-  const forLoop = (counter: Local, limit: Local, body: () => void) => {
-    f.i32(0).set(counter);
-    f.block().loop();
-    f.get(counter).get(limit).i32GeS().brIf(1);
-    body();
-    f.addTo(counter, 1).br(0).end().end();
-  };
-  forLoop(b, n, () =>
-    forLoop(y, oh, () =>
-      forLoop(x, ow, () => {
-        forLoop(i, kh, () =>
-          forLoop(j, kw, () => {
+  f.forLoop(b, n, () =>
+    f.forLoop(y, oh, () =>
+      f.forLoop(x, ow, () => {
+        f.forLoop(i, kh, () =>
+          f.forLoop(j, kw, () => {
             // dst = dx + ((b*h + y*sh + i) * w + x*sw + j) * c * 4
             f.get(b).get(h).i32Mul().get(y).get(sh).i32Mul().i32Add().get(i).i32Add().get(w).i32Mul();
             f.get(x).get(sw).i32Mul().i32Add().get(j).i32Add().get(chBytes).i32Mul().get(dx).i32Add().set(dst);

@@ -69,13 +69,6 @@ function writePatchWalk(kind: PatchWalk): FunctionWriter {
   f.get(kw).get(c).i32Mul().set(tapRowValues);
   f.get(out).set(dst);
 
-  const forLoop = (counter: Local, limit: Local, body: () => void) => {
-    f.i32(0).set(counter);
-    f.block().loop();
-    f.get(counter).get(limit).i32GeS().brIf(1);
-    body();
-    f.addTo(counter, 1).br(0).end().end();
-  };
 
   /** Moves `run` values between the image at src and the patch matrix at dst, advancing both. */
   const moveRun = () => {
@@ -119,16 +112,16 @@ function writePatchWalk(kind: PatchWalk): FunctionWriter {
     f.get(column).get(chBytes).i32Mul().i32Add().set(src);
   };
 
-  forLoop(b, n, () => {
+  f.forLoop(b, n, () => {
     if (kind === 'col2im') {
       f.get(x).get(b).get(imageBytes).i32Mul().i32Add().set(src);
       f.get(imageBytes).i32(2).i32ShrU().set(run);
       zeroRun(src);
     }
-    forLoop(y, oh, () =>
-      forLoop(xo, ow, () => {
+    f.forLoop(y, oh, () =>
+      f.forLoop(xo, ow, () => {
         f.get(xo).get(sw).i32Mul().get(padLeft).i32Sub().set(ix0);
-        forLoop(i, kh, () => {
+        f.forLoop(i, kh, () => {
           // iy = y*sh - padTop + i*dh
           f.get(y).get(sh).i32Mul().get(padTop).i32Sub().get(i).get(dh).i32Mul().i32Add().set(iy);
           // A row of padding? (unsigned compare folds the < 0 test in)
@@ -142,7 +135,7 @@ function writePatchWalk(kind: PatchWalk): FunctionWriter {
             moveRun();
             f.else();
             f.get(c).set(run);
-            forLoop(j, kw, () => {
+            f.forLoop(j, kw, () => {
               f.get(ix0).get(j).get(dw).i32Mul().i32Add().set(ix);
               f.get(ix).get(w).i32LtU().if();
               pixel(ix);

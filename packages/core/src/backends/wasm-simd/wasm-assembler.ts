@@ -293,6 +293,15 @@ export class FunctionWriter {
     return this.i32Add().set(l);
   }
 
+  /** for (counter = 0; counter < limit; counter += step) body(), as block + loop. */
+  forLoop(counter: Local, limit: Local, body: () => void, step = 1): this {
+    this.i32(0).set(counter);
+    this.block().loop();
+    this.get(counter).get(limit).i32GeS().brIf(1);
+    body();
+    return this.addTo(counter, step).br(0).end().end();
+  }
+
   /** The local declarations and code of the function body section entry. */
   body(): number[] {
     const groups: [number, ValType][] = [];

@@ -58,14 +58,6 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
     y();
     f.i32LtS().select();
   };
-  /** for (counter = 0; counter < limit; counter += step) body() */
-  const forLoop = (counter: Local, limit: Local, step: number, body: () => void) => {
-    f.i32(0).set(counter);
-    f.block().loop();
-    f.get(counter).get(limit).i32GeS().brIf(1);
-    body();
-    f.addTo(counter, step).br(0).end().end();
-  };
 
   const gemmChunk = () => {
     gp('sam').set(sam);
@@ -115,8 +107,8 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
       f.call(callee);
     };
     // The same blocking as blockedGemm, inside the chunk.
-    forLoop(kb, kc, GEMM_DEPTH_BLOCK, () => {
-      forLoop(mb, mc, GEMM_ROW_BLOCK, () => {
+    f.forLoop(kb, kc, () => {
+      f.forLoop(mb, mc, () => {
         min(() => f.i32(GEMM_ROW_BLOCK), () => f.get(mc).get(mb).i32Sub());
         f.set(mcb);
         // The last 2-3 rows go to gemmTail.
@@ -131,8 +123,8 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
         f.get(mcb).set(rowOffset);
         callGemm(callees.gemmTail, tail);
         f.end();
-      });
-    });
+      }, GEMM_ROW_BLOCK);
+    }, GEMM_DEPTH_BLOCK);
   };
 
   const patchChunk = (callee: number) => {
