@@ -1,3 +1,5 @@
+import { fastExp } from './fast-exp';
+
 /**
  * InfoNCE on plain arrays, for the fused kernels: one pass forward, one backward, no tensors.
  * The same maths as the composed tfjs path (OBJECTIVES.md section 1), with float64 sums.
@@ -58,8 +60,10 @@ export function infoNceForward(
 ): InfoNceHostValues {
   const { rows, columns, clip, l2 } = shape;
   const { weights, rowWeights } = parts;
+  const positive = positiveFlags(mask, rows * columns);
   const t = new Float64Array(columns);
   const slope = new Float64Array(columns);
+  const twoOverClip = clip > 0 ? 2 / clip : 0;
   let nceSum = 0;
   let positives = 0;
   let capacity = 0;
@@ -73,14 +77,17 @@ export function infoNceForward(
       squares += s * s;
       let v = s;
       if (clip > 0) {
-        const r = Math.tanh(s / clip);
+        // tanh(s / c) = 1 - 2 / (exp(2s / c) + 1): one fast exponential instead of Math.tanh
+        // (~20 ns a call), no branch on the sign (which mispredicts on scores of either sign),
+        // right at both ends (exp -> 0 or Infinity), and an absolute error of ~1e-16.
+        const r = 1 - 2 / (fastExp(s * twoOverClip) + 1);
         v = clip * r;
         slope[m] = 1 - r * r;
       } else {
         slope[m] = 1;
       }
       t[m] = v;
-      if (mask[offset + m] === 0) {
+      if (positive[offset + m] === 0) {
         negatives++;
         if (v > max) max = v;
       }
@@ -88,8 +95,8 @@ export function infoNceForward(
     // exp(t - max) of the negatives goes straight into `weights`, normalised below.
     let sum = 0;
     for (let m = 0; m < columns; m++) {
-      if (mask[offset + m] !== 0) continue;
-      const e = Math.exp(t[m]! - max);
+      if (positive[offset + m] !== 0) continue;
+      const e = fastExp(t[m]! - max);
       weights[offset + m] = e;
       sum += e;
     }
@@ -97,7 +104,7 @@ export function infoNceForward(
     const toSoftmax = 1 / sum;
     let rowWeight = 0;
     for (let m = 0; m < columns; m++) {
-      if (mask[offset + m] === 0) {
+      if (positive[offset + m] === 0) {
         weights[offset + m] = weights[offset + m]! * toSoftmax * slope[m]!;
         continue;
       }
@@ -116,6 +123,17 @@ export function infoNceForward(
   const nce = nceSum / positives;
   const regularizer = l2 > 0 ? (l2 * squares) / (rows * columns) : 0;
   return { loss: nce + regularizer, estimate: capacity / rows - nce, nce, regularizer };
+}
+
+/**
+ * The mask as bytes, 1 for a positive: the passes then read one array type whatever the mask's
+ * dtype (float, int or bool), which keeps V8's element loads monomorphic on the hot loops.
+ */
+function positiveFlags(mask: MaskValues, size: number): Uint8Array {
+  if (mask instanceof Uint8Array) return mask;
+  const flags = new Uint8Array(size);
+  for (let i = 0; i < size; i++) flags[i] = mask[i] !== 0 ? 1 : 0;
+  return flags;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels/register-wasm-training-kernels';
+import { registerReluGradient } from './wasm-kernels/relu-gradient';
 import { loadSimdKernels, simdKernelsFor } from './wasm-simd/simd-kernels';
 import { whileSharingWasmMemories } from './wasm-threads/shared-heap';
 import { wasmGemmThreads } from './wasm-threads/wasm-gemm-threads';
@@ -13,6 +14,7 @@ import { wasmGemmThreads } from './wasm-threads/wasm-gemm-threads';
 export async function activateWasmBackend({ sharedHeap = false }: { sharedHeap?: boolean } = {}): Promise<{ description: string }> {
   await import('@tensorflow/tfjs-backend-wasm');
   registerWasmTrainingKernels();
+  registerReluGradient();
   // A shared heap lets infomax's helper threads work on tensors in place. Only a backend that
   // starts now can get one; one already running keeps its heap (threads then copy operands).
   if (sharedHeap && tf.findBackend('wasm') === null) await whileSharingWasmMemories(() => activate('wasm'));

@@ -2,6 +2,7 @@ export type { BackendChoice, BackendLog } from './backend-choice';
 export { announceBackend, resetBackendAnnouncement } from './announce-backend';
 export { initBackend, PORTABLE_BACKENDS, type InitBackendOptions, type PortableBackendName } from './init-backend';
 export { registerWasmTrainingKernels, wasmTrainingKernelStatus } from './wasm-kernels/register-wasm-training-kernels';
+export { registerReluGradient } from './wasm-kernels/relu-gradient';
 export { loadSimdKernels, setSimdKernelsEnabled } from './wasm-simd/simd-kernels';
 export { setWasmGemmThreads, wasmGemmThreads } from './wasm-threads/wasm-gemm-threads';
 export { registerHelperLauncher, type HelperHandle, type HelperLauncher, type HelperStart } from './wasm-threads/helper-launcher';

@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE_KERNEL, adamUpdateWasm } from './adam-update';
+import { RELU_GRAD_KERNEL, reluGradWasm } from './relu-grad';
 import { avgPoolGradWasm } from './avg-pool-grad';
+import {
+  BATCH_NORM_APPLY_KERNEL,
+  BATCH_NORM_GRAD_KERNEL,
+  BATCH_NORM_STATISTICS_KERNEL,
+  batchNormApplyWasm,
+  batchNormGradWasm,
+  batchNormStatisticsWasm,
+  registerBatchNormStatisticsGradient,
+} from './batch-norm-passes';
 import { batchMatMulWasm } from './batch-mat-mul';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
@@ -36,6 +46,12 @@ const MISSING_KERNELS: readonly tf.KernelConfig[] = (
     ['UnsortedSegmentSum', unsortedSegmentSumWasm],
     // Not a tfjs kernel: infomax's fused Adam update (see training/adam.ts).
     [ADAM_UPDATE_KERNEL, adamUpdateWasm],
+    // Not a tfjs kernel: the one-pass Relu gradient (see relu-gradient.ts).
+    [RELU_GRAD_KERNEL, reluGradWasm],
+    // Not tfjs kernels: batch norm's SIMD passes (see batch-norm-passes.ts).
+    [BATCH_NORM_STATISTICS_KERNEL, batchNormStatisticsWasm],
+    [BATCH_NORM_APPLY_KERNEL, batchNormApplyWasm],
+    [BATCH_NORM_GRAD_KERNEL, batchNormGradWasm],
   ] as const
 ).map(([kernelName, impl]) => ({
   kernelName,
@@ -94,6 +110,7 @@ export function registerWasmTrainingKernels(): void {
     if (current === undefined) tf.registerKernel(config);
     // A kernel someone else registered (e.g. a later tfjs release) is left alone.
   }
+  registerBatchNormStatisticsGradient();
   replaceStockKernels();
 }
 

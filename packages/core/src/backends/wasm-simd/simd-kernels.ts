@@ -4,6 +4,8 @@ import { GEMM_SHAPE, writeGemm } from './gemm-kernel';
 import { writeAdam } from './adam-kernel';
 import { writeAvgPoolGrad } from './avg-pool-grad-kernel';
 import { writeCol2im, writeCol2imStore, writeIm2col } from './im2col-kernel';
+import { writeReluGrad } from './relu-grad-kernel';
+import { writeBatchNormPasses } from './batch-norm-kernel';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
 export interface SimdKernels {
@@ -73,6 +75,18 @@ export interface SimdKernels {
   col2im(dx: number, cols: number, ...geometry: PatchGeometry): void;
   /** See `writeCol2imStore`: stores non-overlapping patches `cols` into `dx` (no zeroing). */
   col2imStore(dx: number, cols: number, ...geometry: PatchGeometry): void;
+  /** See `writeReluGrad`: out = tfjs' Relu gradient mul(dy, step(x)) of n values, in one pass. */
+  reluGrad(dy: number, x: number, out: number, n: number): void;
+  /** See `writeChannelSums` (batch-norm-kernel.ts): per-channel sums of [rows, channels]. */
+  channelSums(x: number, rows: number, channels: number, partial: number, out: number): void;
+  /** See `writeChannelSquares`: per-channel sums of squared deviations from `mean`. */
+  channelSquares(x: number, mean: number, rows: number, channels: number, partial: number, out: number): void;
+  /** See `writeChannelAffine`: y = (x - mean) * scale + shift, per channel. */
+  channelAffine(x: number, mean: number, scale: number, shift: number, rows: number, channels: number, y: number): void;
+  /** See `writeChannelGradientSums`: per-channel sums of dy and dy * (x - mean). */
+  channelGradientSums(dy: number, x: number, mean: number, rows: number, channels: number, partial: number, sumDy: number, sumDyCentered: number): void;
+  /** See `writeChannelInputGradient`: dx = (dy * s - (x - mean) * k1) - k0, per channel. */
+  channelInputGradient(dy: number, x: number, mean: number, s: number, k1: number, k0: number, rows: number, channels: number, dx: number): void;
 }
 
 /**
@@ -116,8 +130,8 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     // Relaxed SIMD's fused multiply-add makes the gemm ~1.3x faster (measured); engines without
     // it (Node 20 unless run with --experimental-wasm-relaxed-simd) get plain mul + add.
-    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad()], shared);
-    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad()], shared);
+    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad(), ...writeBatchNormPasses(), writeReluGrad()], shared);
+    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad(), ...writeBatchNormPasses(), writeReluGrad()], shared);
     const fma = WebAssembly.validate(withFma);
     const bytes = fma ? withFma : plain;
     try {

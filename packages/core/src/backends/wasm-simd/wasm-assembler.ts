@@ -284,6 +284,25 @@ export class FunctionWriter {
     this.code.push(lane);
     return this;
   }
+  /** Pushes 1 (i32) where a > b (false when either is NaN). */
+  f32Gt(): this {
+    return this.op(0x5e);
+  }
+  /** Lane-wise a > b as all-ones / all-zeros masks (false where either is NaN). */
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  /** Lane-wise a != b as masks (true where either is NaN, so x != x finds NaNs). */
+  f32x4Ne(): this {
+    return this.simd(0x42);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** Pops a, b, mask: the bits of a where mask is set, else those of b. */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
 
   /** local += value (i32). */
   addTo(l: Local, value: Local | number): this {
