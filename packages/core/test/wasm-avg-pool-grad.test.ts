@@ -24,9 +24,9 @@ describe('wasm AvgPoolGrad', () => {
     expect(wasmTrainingKernelStatus()).toMatchObject({ AvgPoolGrad: 'infomax' });
   });
 
-  // With SIMD kernels: one pass over the windows; without: the depthwise-conv form.
+  // With SIMD kernels: the gather (each dx pixel written once); without: the depthwise-conv form.
   for (const simd of [true, false]) {
-    describe(`matches the cpu backend (${simd ? 'SIMD kernel' : 'depthwise convolution'})`, () => {
+    describe(`matches the cpu backend (${simd ? 'SIMD gather' : 'depthwise convolution'})`, () => {
       afterAll(() => setSimdKernelsEnabled(true));
       const rng = new Rng('avg-pool');
       for (const c of CASES) {

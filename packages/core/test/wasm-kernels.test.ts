@@ -125,11 +125,13 @@ describe('wasm training kernels', () => {
       StridedSlice: 'infomax',
       Identity: 'infomax',
       Cast: 'infomax',
+      AvgPool: 'infomax',
       AvgPoolGrad: 'infomax',
       Tile: 'infomax',
       Sum: 'infomax',
       Mean: 'infomax',
       Conv2D: 'infomax',
+      GatherV2: 'infomax',
     });
   });
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE_KERNEL, adamUpdateWasm } from './adam-update';
 import { RELU_GRAD_KERNEL, reluGradWasm } from './relu-grad';
 import { avgPoolGradWasm } from './avg-pool-grad';
+import { avgPoolWasm } from './avg-pool';
 import {
   BATCH_NORM_APPLY_KERNEL,
   BATCH_NORM_GRAD_KERNEL,
@@ -21,6 +22,7 @@ import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { castWasm, identityWasm } from './shared-identity';
 import { tileWasm } from './tile';
 import { leadingAxesReductionWasm } from './leading-axes-reduction';
+import { gatherWasm } from './gather';
 import { gemmConv2dWasm } from './gemm-conv2d';
 import { sliceWasm, splitVWasm, stridedSliceWasm, unpackWasm } from './slice';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
@@ -86,11 +88,13 @@ const REPLACED_KERNELS: readonly [string, (stock: tf.KernelConfig) => tf.KernelF
   ['StridedSlice', (stock) => (args) => stridedSliceWasm(args, stock.kernelFunc)],
   ['Identity', (stock) => (args) => identityWasm(args, stock.kernelFunc)],
   ['Cast', (stock) => (args) => castWasm(args, stock.kernelFunc)],
+  ['AvgPool', (stock) => (args) => avgPoolWasm(args, stock.kernelFunc)],
   ['AvgPoolGrad', (stock) => (args) => avgPoolGradWasm(args, stock.kernelFunc)],
   ['Tile', (stock) => (args) => tileWasm(args, stock.kernelFunc)],
   ['Sum', (stock) => (args) => leadingAxesReductionWasm(args, stock.kernelFunc, false)],
   ['Mean', (stock) => (args) => leadingAxesReductionWasm(args, stock.kernelFunc, true)],
   ['Conv2D', (stock) => (args) => gemmConv2dWasm(args, stock.kernelFunc)],
+  ['GatherV2', (stock) => (args) => gatherWasm(args, stock.kernelFunc)],
 ];
 
 /**

@@ -2,10 +2,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assembleModule } from './wasm-assembler';
 import { GEMM_SHAPE, writeGemm } from './gemm-kernel';
 import { writeAdam } from './adam-kernel';
-import { writeAvgPoolGrad } from './avg-pool-grad-kernel';
 import { writeCol2im, writeCol2imStore, writeIm2col } from './im2col-kernel';
 import { writeReluGrad } from './relu-grad-kernel';
 import { writeBatchNormPasses } from './batch-norm-kernel';
+import { writeAvgPoolWindows } from './avg-pool-kernel';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
 export interface SimdKernels {
@@ -55,22 +55,6 @@ export interface SimdKernels {
     l2: number,
     decay: number,
   ): void;
-  /** See `writeAvgPoolGrad`: adds scale * dy back over every unpadded pool window of dx. */
-  avgPoolGrad(
-    dx: number,
-    dy: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    scale: number,
-  ): void;
   /** See `writeCol2im`: dx = the patch matrix `cols` added back onto its pixels. */
   col2im(dx: number, cols: number, ...geometry: PatchGeometry): void;
   /** See `writeCol2imStore`: stores non-overlapping patches `cols` into `dx` (no zeroing). */
@@ -87,6 +71,25 @@ export interface SimdKernels {
   channelGradientSums(dy: number, x: number, mean: number, rows: number, channels: number, partial: number, sumDy: number, sumDyCentered: number): void;
   /** See `writeChannelInputGradient`: dx = (dy * s - (x - mean) * k1) - k0, per channel. */
   channelInputGradient(dy: number, x: number, mean: number, s: number, k1: number, k0: number, rows: number, channels: number, dx: number): void;
+  /**
+   * See `writeAvgPoolWindows`: an unpadded NHWC average pool or its gradient as a gather, each
+   * destination pixel = scale * the sum of its (rows x cols) window of `src`.
+   */
+  avgPoolWindows(
+    dst: number,
+    src: number,
+    n: number,
+    srcH: number,
+    srcW: number,
+    c: number,
+    dstH: number,
+    dstW: number,
+    rows: number,
+    cols: number,
+    scratch: number,
+    usedW: number,
+    scale: number,
+  ): void;
 }
 
 /**
@@ -130,8 +133,8 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     // Relaxed SIMD's fused multiply-add makes the gemm ~1.3x faster (measured); engines without
     // it (Node 20 unless run with --experimental-wasm-relaxed-simd) get plain mul + add.
-    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad(), ...writeBatchNormPasses(), writeReluGrad()], shared);
-    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), writeAvgPoolGrad(), ...writeBatchNormPasses(), writeReluGrad()], shared);
+    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows()], shared);
+    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows()], shared);
     const fma = WebAssembly.validate(withFma);
     const bytes = fma ? withFma : plain;
     try {

@@ -275,6 +275,116 @@ export class FunctionWriter {
   f32x4Mul(): this {
     return this.simd(0xe6);
   }
+  // For kernels with masks, exponentials and float64 sums (the fused InfoNCE passes of bounds).
+  i32Store(offset = 0): this {
+    return this.op(0x36).memarg(2, offset);
+  }
+  /** One byte, zero-extended to i32. */
+  i32Load8U(offset = 0): this {
+    return this.op(0x2d).memarg(0, offset);
+  }
+  /** A 16-byte constant: the bytes of `value` (any typed array of 16 bytes: 4 f32, 2 f64, ...). */
+  v128Const(value: ArrayBufferView): this {
+    if (value.byteLength !== 16) throw new RangeError(`v128Const needs 16 bytes, got ${value.byteLength}`);
+    this.simd(0x0c);
+    this.code.push(...new Uint8Array(value.buffer, value.byteOffset, 16));
+    return this;
+  }
+  /** 4 bytes into lane 0 (as i32), the other lanes zero; reads nothing past the 4 bytes. */
+  v128Load32Zero(offset = 0): this {
+    return this.simd(0x5c).memarg(2, offset);
+  }
+  /** Pops a, b: bytes picked from the 32 bytes of a then b, `lanes` (16 indices 0..31) in order. */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((l) => !(l >= 0 && l < 32))) throw new RangeError('i8x16Shuffle needs 16 lane indices in 0..31');
+    this.simd(0x0d);
+    this.code.push(...lanes);
+    return this;
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  i32x4ExtractLane(lane: number): this {
+    this.simd(0x1b);
+    this.code.push(lane);
+    return this;
+  }
+  /** Pops a vector and an i32: the vector with lane `lane` replaced. */
+  i32x4ReplaceLane(lane: number): this {
+    this.simd(0x1c);
+    this.code.push(lane);
+    return this;
+  }
+  /** Pops a vector and an f32: the vector with lane `lane` replaced. */
+  f32x4ReplaceLane(lane: number): this {
+    this.simd(0x20);
+    this.code.push(lane);
+    return this;
+  }
+  /** Lane-wise a != b on 32-bit integers (bit patterns), as masks. */
+  i32x4Ne(): this {
+    return this.simd(0x38);
+  }
+  /** Lane-wise a < b on signed 32-bit integers, as masks. */
+  i32x4LtS(): this {
+    return this.simd(0x39);
+  }
+  v128Not(): this {
+    return this.simd(0x4d);
+  }
+  /** Pops a, b: a & ~b. */
+  v128Andnot(): this {
+    return this.simd(0x4f);
+  }
+  /** 1 (i32) if any bit of the vector is set. */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
+  /** The top bit of each i32 lane as an i32 (bit j = lane j): which lanes of a mask are set. */
+  i32x4Bitmask(): this {
+    return this.simd(0xa4);
+  }
+  /** The low 8 bytes zero-extended to 8 i16 lanes. */
+  i16x8ExtendLowI8x16U(): this {
+    return this.simd(0x89);
+  }
+  /** The low 4 i16 lanes zero-extended to 4 i32 lanes. */
+  i32x4ExtendLowI16x8U(): this {
+    return this.simd(0xa9);
+  }
+  /** Pops a vector and an i32 count: each i32 lane shifted left by the count (mod 32). */
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  /** Pops a, b: lane-wise b < a ? b : a (a NaN a is kept: NaNs pass through a clamp on a). */
+  f32x4Pmin(): this {
+    return this.simd(0xea);
+  }
+  /** Pops a, b: lane-wise a < b ? b : a (a NaN a is kept, a NaN b ignored). */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  /** f32 lanes 0 and 1 widened to the two f64 lanes. */
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  /** The two f64 lanes rounded to f32 lanes 0 and 1; lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Div(): this {
+    return this.simd(0xf3);
+  }
+
   /** a * b + c, fused where the engine's relaxed SIMD does (relaxed-simd proposal). */
   f32x4RelaxedMadd(): this {
     return this.simd(0x105);
@@ -302,6 +412,16 @@ export class FunctionWriter {
   /** Pops a, b, mask: the bits of a where mask is set, else those of b. */
   v128Bitselect(): this {
     return this.simd(0x52);
+  }
+
+  // Bulk memory (WebAssembly 2.0): engines run these as memmove / memset.
+  /** Pops destination, source, byte count (i32 each): copies, overlapping ranges allowed. */
+  memoryCopy(): this {
+    return this.op(0xfc, 0x0a, 0x00, 0x00);
+  }
+  /** Pops destination, byte value, byte count (i32 each): sets the bytes to the value. */
+  memoryFill(): this {
+    return this.op(0xfc, 0x0b, 0x00);
   }
 
   /** local += value (i32). */
