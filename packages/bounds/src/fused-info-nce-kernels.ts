@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { infoNceBackward, infoNceForward, type InfoNceHostShape } from './info-nce-host-math';
 import { kernelMemory } from './kernel-memory';
+import { infoNceSimdFor } from './info-nce-simd-kernels';
+import { simdInfoNceBackward, simdInfoNceForward, simdPassesAccept } from './info-nce-simd-passes';
+import { WasmHeap, type WasmBackendLike } from './wasm-heap';
 
 /**
  * Forward: inputs {scores, positiveMask}; outputs the scalars [loss, estimate, nce, regularizer]
@@ -29,11 +32,23 @@ function hostShape(scores: tf.TensorInfo, attrs: KernelArgs['attrs']): InfoNceHo
   return { rows, columns, clip, l2 };
 }
 
+/**
+ * On wasm, the SIMD passes on the heap where infomax's SIMD kernels are available (and not
+ * switched off); else, and on cpu (the numerical reference), the JS passes.
+ */
+function simdOn(backendName: string, backend: unknown) {
+  return backendName === 'wasm' ? infoNceSimdFor(backend) : null;
+}
+
 function forwardKernel(backendName: string): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const memory = kernelMemory(backendName, backend)!;
     const { scores, positiveMask } = inputs as { scores: tf.TensorInfo; positiveMask: tf.TensorInfo };
     const shape = hostShape(scores, attrs);
+    const simd = simdOn(backendName, backend);
+    if (simd !== null && simdPassesAccept(scores, positiveMask)) {
+      return simdInfoNceForward(new WasmHeap(backend as unknown as WasmBackendLike), simd, scores, positiveMask, shape);
+    }
+    const memory = kernelMemory(backendName, backend)!;
     const parts = { weights: new Float32Array(shape.rows * shape.columns), rowWeights: new Float32Array(shape.rows) };
     const values = infoNceForward(memory.read(scores) as Float32Array, memory.read(positiveMask), shape, parts);
     const scalars = [values.loss, values.estimate, values.nce, values.regularizer];
@@ -47,12 +62,19 @@ function forwardKernel(backendName: string): tf.KernelFunc {
 
 function gradKernel(backendName: string): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const memory = kernelMemory(backendName, backend)!;
     const { scores, positiveMask, weights, rowWeights, dLoss, dEstimate, dNce, dRegularizer } = inputs as Record<
       string,
       tf.TensorInfo
     >;
     const shape = hostShape(scores!, attrs);
+    const simd = simdOn(backendName, backend);
+    if (simd !== null && simdPassesAccept(scores!, positiveMask!)) {
+      const heap = new WasmHeap(backend as unknown as WasmBackendLike);
+      const scalar = (info: tf.TensorInfo | undefined) => heap.scalar(info!);
+      const upstream = { loss: scalar(dLoss), estimate: scalar(dEstimate), nce: scalar(dNce), regularizer: scalar(dRegularizer) };
+      return simdInfoNceBackward(heap, simd, { scores: scores!, mask: positiveMask!, weights: weights!, rowWeights: rowWeights! }, upstream, shape);
+    }
+    const memory = kernelMemory(backendName, backend)!;
     const scalar = (info: tf.TensorInfo | undefined) => memory.read(info!)[0]!;
     const upstream = { loss: scalar(dLoss), estimate: scalar(dEstimate), nce: scalar(dNce), regularizer: scalar(dRegularizer) };
     const parts = { weights: memory.read(weights!) as Float32Array, rowWeights: memory.read(rowWeights!) as Float32Array };

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { WasmBackendLike } from './wasm-heap';
 
 /**
  * Host access to kernel inputs and outputs for the backends whose tensors live in this
@@ -10,12 +11,6 @@ export interface KernelMemory {
   read(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   /** A new float32 output holding `values`. */
   output(shape: number[], values: Float32Array): tf.TensorInfo;
-}
-
-interface WasmBackendLike {
-  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
 }
 
 interface CpuBackendLike {

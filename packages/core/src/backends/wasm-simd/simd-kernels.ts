@@ -172,8 +172,13 @@ export function setSimdKernelsEnabled(enabled: boolean): void {
   flags[ENABLED] = enabled;
 }
 
+/** Whether infomax's SIMD kernels are switched on for the process (see `setSimdKernelsEnabled`). */
+export function simdKernelsEnabled(): boolean {
+  return flags[ENABLED] !== false;
+}
+
 /** The kernels loaded for this backend, or null (not loaded, unavailable or switched off). */
 export function simdKernelsFor(backend: unknown): SimdKernels | null {
-  if (flags[ENABLED] === false) return null;
+  if (!simdKernelsEnabled()) return null;
   return loaded.get(backend as object) ?? null;
 }

@@ -329,16 +329,9 @@ export class FunctionWriter {
   i32x4LtS(): this {
     return this.simd(0x39);
   }
-  v128Not(): this {
-    return this.simd(0x4d);
-  }
   /** Pops a, b: a & ~b. */
   v128Andnot(): this {
     return this.simd(0x4f);
-  }
-  /** 1 (i32) if any bit of the vector is set. */
-  v128AnyTrue(): this {
-    return this.simd(0x53);
   }
   /** The top bit of each i32 lane as an i32 (bit j = lane j): which lanes of a mask are set. */
   i32x4Bitmask(): this {
