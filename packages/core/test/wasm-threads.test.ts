@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeakedTensors, Rng, setWasmGemmThreads, useBackend, wasmGemmThreads, WasmThreadsError } from '@infomax/core';
 import { autoWasmThreads, enableRelaxedSimd, nodeHelperLauncher, relaxedSimdWanted, requestedWasmThreads } from '@infomax/core/node';
 import { planGemm } from '../src/backends/wasm-threads/gemm-plan';
-import { registerHelperLauncher } from '../src/backends/wasm-threads/helper-launcher';
+import { HELPER_SPIN_MS, registerHelperLauncher } from '../src/backends/wasm-threads/helper-launcher';
 import { withSharedMemory } from '../src/backends/wasm-threads/shared-heap';
 import { ThreadedKernels } from '../src/backends/wasm-threads/threaded-kernels';
 import { expectClose, on, random, type HostTensor } from './wasm-test-utils';
@@ -129,6 +129,24 @@ describe('ThreadedKernels', () => {
     const after = pool.chunkCounts();
     expect(after.helpers).toBeGreaterThan(before.helpers);
     expect((after.all - before.all) % planGemm(m, m, m, 3).chunksM).toBe(0);
+  });
+
+  it('lets its helpers sleep once no job has come for HELPER_SPIN_MS', async () => {
+    pool.begin();
+    const pa = pool.alloc(256 * 256 * 4);
+    const pc = pool.alloc(256 * 256 * 4);
+    const product = { a: pa, sam: 256 * 4, sak: 4, b: pa, sbk: 256 * 4, c: pc, scm: 256 * 4 };
+    pool.gemm(product, 256, 256, 256);
+    const started = performance.now();
+    while (pool.sleepingHelpers() < 2 && performance.now() - started < 2000) await new Promise((r) => setTimeout(r, 2));
+    expect(pool.sleepingHelpers()).toBe(2);
+    // Asleep, they are woken by the next job and take part again.
+    const before = pool.chunkCounts().helpers;
+    for (let i = 0; i < 100 && pool.chunkCounts().helpers === before; i++) {
+      pool.gemm(product, 256, 256, 256);
+    }
+    expect(pool.chunkCounts().helpers).toBeGreaterThan(before);
+    expect(HELPER_SPIN_MS).toBeLessThan(50);
   });
 
   it('stops its helpers when disposed', async () => {

@@ -160,6 +160,11 @@ export class ThreadedKernels {
     return Atomics.load(this.control, CONTROL.READY / 4);
   }
 
+  /** Helpers asleep on the control block right now (the others are working or spinning). */
+  sleepingHelpers(): number {
+    return Atomics.load(this.control, CONTROL.SLEEPING / 4);
+  }
+
   /** Chunks run so far: by the helpers, and in all (both only grow; they wrap at 2^31). */
   chunkCounts(): { helpers: number; all: number } {
     return {
