@@ -5,7 +5,8 @@ import { composeWasmKernel } from './wasm-kernel-scope';
 
 /**
  * Sum / Mean over leading axes (a bias gradient, batch-norm statistics: [N, H, W, C] -> [C]) on
- * wasm as one gemm of a ones row with the [P, C] view of x: column sums read in place. wasm's
+ * wasm as column sums of the [P, C] view of x, read in place: the SIMD column-sum pass where C
+ * is a multiple of 4, else one gemm of a ones row with the view. wasm's
  * reductions only sum innermost axes, so they transposed the whole tensor first. Other axis
  * sets, dtypes, or no SIMD kernels: the stock kernel.
  */
@@ -26,8 +27,16 @@ export function leadingAxesReductionWasm(
   const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
   return composeWasmKernel(args.backend, (scope) => {
     const out = scope.output([1, cols]);
-    const [px, pout] = [scope.offset(x), scope.offset(out)];
-    blockedGemm(kernels, { a: kernels.one, sam: 0, sak: 0, b: px, sbk: cols * 4, c: pout, scm: cols * 4 }, 1, cols, rows);
+    if (cols % 4 === 0) {
+      // Batch norm's column-sum pass: one read of x at memory speed, sums blocked by rows. A
+      // one-row gemm does a multiply-add per value and reloads its row block per column panel
+      // (1.45 ms against ~0.5 ms for AMDIM's stem bias gradient, [57600, 32]).
+      const partial = scope.output([cols]);
+      kernels.channelSums(scope.offset(x), rows, cols, scope.offset(partial), scope.offset(out));
+    } else {
+      const [px, pout] = [scope.offset(x), scope.offset(out)];
+      blockedGemm(kernels, { a: kernels.one, sam: 0, sak: 0, b: px, sbk: cols * 4, c: pout, scm: cols * 4 }, 1, cols, rows);
+    }
     if (!mean || rows === 1) return scope.reshape(out, outShape);
     const scaled = scope.run('Multiply', { a: out, b: scope.upload([], 'float32', new Float32Array([1 / rows])) });
     return scope.reshape(scaled, outShape);
