@@ -142,39 +142,24 @@ export function batchNormTraining(
   const centered = detached(() => tf.sub(view(x), mean));
   const variance = detached(() => tf.mul(sums(tf.square(centered)), 1 / count));
   const invStd = detached(() => tf.rsqrt(tf.add(variance, epsilon)));
-  const forward = (input: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null, save: (tensors: tf.Tensor[]) => void) => {
+  const forward = (input: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null, save: Save) => {
     let y = tf.mul(centered, g ? tf.mul(invStd, g) : invStd);
     if (b) y = tf.add(y, b);
     save([centered, invStd]);
     return grouped ? tf.reshape(y, input.shape) : y;
   };
-  const backward = (dy: tf.Tensor, c: tf.Tensor, inv: tf.Tensor, g: tf.Tensor | null) => {
+  const backward = (dy: tf.Tensor, [c, inv]: tf.Tensor[], g: tf.Tensor | null) => {
     const dyView = view(dy);
     const dbetaPerGroup = sums(dyView);
-    const dgammaPerGroup = tf.mul(sums(tf.mul(dyView, c)), inv);
-    const s = g ? tf.mul(inv, g) : inv;
-    const k1 = tf.mul(tf.mul(s, inv), tf.mul(dgammaPerGroup, 1 / count));
+    const dgammaPerGroup = tf.mul(sums(tf.mul(dyView, c!)), inv!);
+    const s = g ? tf.mul(inv!, g) : inv!;
+    const k1 = tf.mul(tf.mul(s, inv!), tf.mul(dgammaPerGroup, 1 / count));
     const k0 = tf.mul(s, tf.mul(dbetaPerGroup, 1 / count));
-    const dxView = tf.sub(tf.sub(tf.mul(dyView, s), tf.mul(c, k1)), k0);
+    const dxView = tf.sub(tf.sub(tf.mul(dyView, s), tf.mul(c!, k1)), k0);
     const total = (perGroup: tf.Tensor) => (grouped ? tf.sum(tf.reshape(perGroup, [groups, channels]), 0) : perGroup);
     return { dx: grouped ? tf.reshape(dxView, dy.shape) : dxView, dgamma: total(dgammaPerGroup), dbeta: total(dbetaPerGroup) };
   };
-  // customGrad takes tensors only, so with and without the affine parameters are two wrappers.
-  let y: tf.Tensor;
-  if (gamma && beta) {
-    y = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => ({
-      value: forward(input, g, b, save),
-      gradFunc: (dy: tf.Tensor, [c, inv]: tf.Tensor[]) => {
-        const { dx, dgamma, dbeta } = backward(dy, c!, inv!, g);
-        return [dx, dgamma, dbeta];
-      },
-    })) as unknown as Parameters<typeof tf.customGrad>[0])(x, gamma, beta);
-  } else {
-    y = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => ({
-      value: forward(input, null, null, save),
-      gradFunc: (dy: tf.Tensor, [c, inv]: tf.Tensor[]) => [backward(dy, c!, inv!, null).dx],
-    })) as unknown as Parameters<typeof tf.customGrad>[0])(x);
-  }
+  const y = withClosedFormGradient(x, gamma, beta, forward, backward);
   const perGroup = (t: tf.Tensor) => (grouped ? tf.reshape(t, [groups, channels]) : t);
   return { y, mean: perGroup(mean), variance: perGroup(variance) };
 }
@@ -195,7 +180,7 @@ function batchNormTrainingPasses(
   const attrs = { groups } as unknown as tf.NamedAttrMap;
   const [mean, variance] = tf.engine().runKernel(BATCH_NORM_STATISTICS_KERNEL, { x }, attrs) as unknown as [tf.Tensor2D, tf.Tensor2D];
   const invStd = tf.rsqrt(tf.add(variance, epsilon));
-  const forward = (input: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null, save: (tensors: tf.Tensor[]) => void) => {
+  const forward = (input: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null, save: Save) => {
     const scale = g ? tf.mul(invStd, g) : invStd;
     const inputs: Record<string, tf.Tensor> = { x: input, mean, scale };
     if (b) inputs.shift = b;
@@ -208,21 +193,37 @@ function batchNormTrainingPasses(
     const total = (perGroup: tf.Tensor) => (groups > 1 ? tf.sum(perGroup, 0) : tf.reshape(perGroup, [channels]));
     return { dx: dx!, dgamma: total(dgamma!), dbeta: total(dbeta!) };
   };
-  let y: tf.Tensor;
+  const y = withClosedFormGradient(x, gamma, beta, forward, backward);
+  const perGroup = (t: tf.Tensor) => (groups > 1 ? t : tf.reshape(t, [channels]));
+  return { y, mean: perGroup(mean), variance: perGroup(variance) };
+}
+
+/** Saves tensors for the backward pass (tfjs' customGrad `save`). */
+type Save = (tensors: tf.Tensor[]) => void;
+
+/**
+ * y = forward(x, gamma, beta) with `backward` as its gradient, for both forms of
+ * `batchNormTraining`. customGrad takes tensors only, so with and without the affine parameters
+ * are two wrappers; without them only dx is returned.
+ */
+function withClosedFormGradient(
+  x: tf.Tensor,
+  gamma: tf.Tensor | null,
+  beta: tf.Tensor | null,
+  forward: (input: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null, save: Save) => tf.Tensor,
+  backward: (dy: tf.Tensor, saved: tf.Tensor[], g: tf.Tensor | null) => { dx: tf.Tensor; dgamma: tf.Tensor; dbeta: tf.Tensor },
+): tf.Tensor {
   if (gamma && beta) {
-    y = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => ({
+    return tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => ({
       value: forward(input, g, b, save),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const { dx, dgamma, dbeta } = backward(dy, saved);
+        const { dx, dgamma, dbeta } = backward(dy, saved, g);
         return [dx, dgamma, dbeta];
       },
     })) as unknown as Parameters<typeof tf.customGrad>[0])(x, gamma, beta);
-  } else {
-    y = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => ({
-      value: forward(input, null, null, save),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [backward(dy, saved).dx],
-    })) as unknown as Parameters<typeof tf.customGrad>[0])(x);
   }
-  const perGroup = (t: tf.Tensor) => (groups > 1 ? t : tf.reshape(t, [channels]));
-  return { y, mean: perGroup(mean), variance: perGroup(variance) };
+  return tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => ({
+    value: forward(input, null, null, save),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [backward(dy, saved, null).dx],
+  })) as unknown as Parameters<typeof tf.customGrad>[0])(x);
 }

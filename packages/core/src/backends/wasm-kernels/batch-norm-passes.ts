@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { simdKernelsFor, type SimdKernels } from '../wasm-simd/simd-kernels';
+import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 
 /**
  * Batch norm's full-tensor work on wasm as three kernels over the SIMD passes of
@@ -50,7 +50,7 @@ function setUp(name: string, args: KernelArgs, x: tf.TensorInfo) {
   const backend = args.backend as unknown as WasmBackendLike;
   const temporaries: tf.TensorInfo[] = [];
   return {
-    kernels: kernels as SimdKernels,
+    kernels,
     backend,
     groups,
     channels,
