@@ -132,6 +132,9 @@ describe('wasm training kernels', () => {
       Mean: 'infomax',
       Conv2D: 'infomax',
       GatherV2: 'infomax',
+      Add: 'infomax',
+      Relu: 'infomax',
+      PadV2: 'infomax',
     });
   });
 

@@ -23,6 +23,11 @@ const SLICES: { name: string; shape: number[]; begin: number[]; size: number[] }
   { name: 'the whole tensor', shape: [3, 4], begin: [0, 0], size: [3, 4] },
   { name: 'an empty slice', shape: [3, 4], begin: [1, 1], size: [0, 2] },
   { name: 'one element of a vector', shape: [9], begin: [4], size: [1] },
+  // 64 or more equally spaced runs: the SIMD row-copy pass (runs of 20, 4 and 28 bytes).
+  { name: 'channel slice, many runs (row-copy pass)', shape: [6, 7, 5, 12], begin: [0, 0, 0, 3], size: [6, 7, 5, 5] },
+  { name: 'leading-axis crop and channel slice (row-copy pass)', shape: [9, 4, 5, 8], begin: [2, 0, 0, 4], size: [6, 4, 5, 1] },
+  { name: 'inner window, whole rows (row-copy pass)', shape: [70, 3, 9], begin: [0, 1, 0], size: [70, 1, 7] },
+  { name: 'many runs not equally spaced (copyWithin per run)', shape: [4, 9, 6, 3], begin: [0, 1, 0, 1], size: [4, 7, 6, 2] },
 ];
 
 describe('wasm slicing kernels', () => {
@@ -46,6 +51,16 @@ describe('wasm slicing kernels', () => {
         await expectSameOnBothBackends([random(rng, c.shape)], (x) => tf.slice(x!, c.begin, c.size));
       });
     }
+  });
+
+  it('PadV2 of the last axis (row-copy pass) and of other axes (stock) equals the cpu backend', async () => {
+    const rng = new Rng('pad');
+    await expectSameOnBothBackends([random(rng, [5, 6, 7, 12])], (x) => [
+      tf.pad(x!, [[0, 0], [0, 0], [0, 0], [0, 20]]),
+      tf.pad(x!, [[0, 0], [0, 0], [0, 0], [3, 1]], -2.5),
+      tf.pad(x!, [[1, 0], [0, 2], [0, 0], [0, 4]]),
+      tf.pad(tf.reshape(x!, [-1]), [[2, 3]], 7),
+    ]);
   });
 
   it('slices int32 and bool tensors', async () => {

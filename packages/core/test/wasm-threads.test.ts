@@ -7,7 +7,7 @@ import { autoWasmThreads, enableRelaxedSimd, nodeHelperLauncher, relaxedSimdWant
 import { planGemm } from '../src/backends/wasm-threads/gemm-plan';
 import { HELPER_SPIN_MS, registerHelperLauncher } from '../src/backends/wasm-threads/helper-launcher';
 import { withSharedMemory } from '../src/backends/wasm-threads/shared-heap';
-import { ThreadedKernels } from '../src/backends/wasm-threads/threaded-kernels';
+import { BACKGROUND_SLOTS, ThreadedKernels } from '../src/backends/wasm-threads/threaded-kernels';
 import { expectClose, on, random, type HostTensor } from './wasm-test-utils';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -116,6 +116,81 @@ describe('ThreadedKernels', () => {
     });
   }
 
+  describe('map jobs (row-wise passes)', () => {
+    /** Copies `arrays` into the pool's memory; returns their byte offsets and the memory as floats. */
+    function place(...arrays: Float32Array[]): { at: number[]; f32: () => Float32Array } {
+      pool.begin();
+      const at = arrays.map((a) => pool.alloc(Math.max(4, a.length * 4)));
+      arrays.forEach((a, i) => new Float32Array(pool.memory.buffer).set(a, at[i]! / 4));
+      return { at, f32: () => new Float32Array(pool.memory.buffer) };
+    }
+    const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+    const special = Float32Array.from([Number.NaN, -0, 0, -1, 1, Infinity, -Infinity, 1e-40, -1e-40, 2.5]);
+
+    it('add: every value, with chunks of 4-value multiples and a tail', () => {
+      const n = 1003;
+      const rng = new Rng(11);
+      const a = Float32Array.from(rng.normalArray(n));
+      const b = Float32Array.from(rng.normalArray(n));
+      a.set(special);
+      b.set(special.slice().reverse());
+      const { at, f32 } = place(a, b, new Float32Array(n));
+      const before = pool.chunkCounts().all;
+      pool.map('add', n, at, [4, 4, 4], [], 4);
+      expect(pool.chunkCounts().all - before).toBeGreaterThan(1);
+      const expected = a.map((v, i) => v + b[i]!);
+      expect(bits(f32().slice(at[2]! / 4, at[2]! / 4 + n))).toEqual(bits(expected));
+    });
+
+    it('addRows: a bias over the last axis, in either operand order', () => {
+      const rows = 37;
+      const c = 12;
+      const rng = new Rng(12);
+      const x = Float32Array.from(rng.normalArray(rows * c));
+      const bias = Float32Array.from(rng.normalArray(c));
+      const { at, f32 } = place(x, bias, new Float32Array(rows * c), new Float32Array(rows * c));
+      pool.map('addRows', rows, [at[0]!, at[1]!, at[2]!], [c * 4, 0, c * 4], [c, c * 4, 0]);
+      pool.map('addRows', rows, [at[1]!, at[0]!, at[3]!], [0, c * 4, c * 4], [c, 0, c * 4]);
+      const expected = x.map((v, i) => v + bias[i % c]!);
+      expect(bits(f32().slice(at[2]! / 4, at[2]! / 4 + rows * c))).toEqual(bits(expected));
+      expect(bits(f32().slice(at[3]! / 4, at[3]! / 4 + rows * c))).toEqual(bits(expected));
+    });
+
+    it('relu: max(x, 0) on the bits as integers, as tfjs wasm Relu (+NaN kept, -0 and -NaN to +0)', () => {
+      const negativeNaN = new Float32Array(new Uint32Array([0xffc00000]).buffer);
+      const x = Float32Array.from([...special, negativeNaN[0]!, 3, -3]);
+      const { at, f32 } = place(x, new Float32Array(x.length));
+      pool.map('relu', x.length, at, [4, 4], [], 4);
+      const out = bits(f32().slice(at[1]! / 4, at[1]! / 4 + x.length));
+      expect(out).toEqual([0x7fc00000, 0, 0, 0, 0x3f800000, 0x7f800000, 0, bits(Float32Array.of(1e-40))[0], 0, 0x40200000, 0, 0x40400000, 0]);
+    });
+
+    it('reluGrad: dy where x > 0, as the single-thread kernel', () => {
+      const n = 517;
+      const rng = new Rng(13);
+      const x = Float32Array.from(rng.normalArray(n));
+      const dy = Float32Array.from(rng.normalArray(n));
+      const { at, f32 } = place(dy, x, new Float32Array(n));
+      pool.map('reluGrad', n, at, [4, 4, 4], [], 4);
+      const expected = dy.map((d, i) => d * (x[i]! > 0 ? 1 : 0));
+      expect(bits(f32().slice(at[2]! / 4, at[2]! / 4 + n))).toEqual(bits(expected));
+    });
+
+    it('copyRows: rows between strides with a constant pad around each', () => {
+      const rows = 45;
+      const x = Float32Array.from(new Rng(14).normalArray(rows * 10));
+      const { at, f32 } = place(x, new Float32Array(rows * 9));
+      // Columns 2..6 of each 10-wide row, with one 1.5 before and three after: 9 wide.
+      pool.map('copyRows', rows, [at[0]! + 8, at[1]!], [40, 36], [20, 40, 36, 4, 12, 1.5]);
+      const expected = Array.from({ length: rows }, (_, r) => [1.5, ...x.slice(r * 10 + 2, r * 10 + 7), 1.5, 1.5, 1.5]).flat();
+      expect(Array.from(f32().slice(at[1]! / 4, at[1]! / 4 + rows * 9))).toEqual(expected);
+    });
+
+    it('rejects more pointers or words than a job holds', () => {
+      expect(() => pool.map('add', 4, [0, 0, 0, 0, 0, 0, 0, 0, 0], new Array(9).fill(4))).toThrow(/at most 8 pointers/);
+    });
+  });
+
   it('hands chunks to the helpers', () => {
     const m = 512;
     pool.begin();
@@ -197,6 +272,106 @@ describe('relaxed SIMD in Node', () => {
   });
 });
 
+describe('background jobs (ThreadedKernels.gemmInBackground)', () => {
+  const threads = 2;
+  let memory: WebAssembly.Memory;
+  let pool: ThreadedKernels;
+  let top = 0;
+  /** Bytes of the shared memory (64-byte aligned), after the pool's reserved block. */
+  const alloc = (bytes: number) => {
+    const at = top;
+    top = Math.ceil((top + bytes) / 64) * 64;
+    return at;
+  };
+
+  beforeAll(async () => {
+    memory = new WebAssembly.Memory({ initial: 1024, maximum: 1024, shared: true });
+    pool = ThreadedKernels.inPlace(threads, nodeHelperLauncher, memory, 0);
+    top = Math.ceil(ThreadedKernels.reservedBytes(threads) / 64) * 64;
+    await helpersUp(pool, threads - 1);
+  });
+
+  afterAll(() => pool.dispose());
+
+  /** A random [m, k] x [k, n] product laid out in the memory, with room for C. */
+  function product(m: number, n: number, k: number, seed: number) {
+    const rng = new Rng(seed);
+    const a = rng.normalArray(m * k);
+    const b = rng.normalArray(k * n);
+    const [pa, pb, pc] = [alloc(a.length * 4), alloc(b.length * 4), alloc(m * n * 4)];
+    const f32 = new Float32Array(memory.buffer);
+    f32.set(a, pa / 4);
+    f32.set(b, pb / 4);
+    const o = { a: pa, sam: k * 4, sak: 4, b: pb, sbk: n * 4, c: pc, scm: n * 4 };
+    return { o, expected: reference(a, k, 1, b, m, n, k), c: () => new Float32Array(memory.buffer, pc, m * n).slice() };
+  }
+
+  it('is computed by the helper alone while this thread waits for nothing, then finished by a poll', async () => {
+    const p = product(203, 37, 1500, 31);
+    let done = 0;
+    const job = pool.gemmInBackground(p.o, 203, 37, 1500, alloc, () => done++);
+    expect(pool.backgroundPending()).toBe(1);
+    // No call here runs a chunk: only the helper does, and the poll sees its last chunk done.
+    for (let i = 0; i < 500 && !pool.pollBackground(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(job.finished).toBe(true);
+    expect(done).toBe(1);
+    expect(pool.backgroundPending()).toBe(0);
+    expectClose([p.expected], [p.c()], 1e-5);
+  });
+
+  it('is finished here on demand (the chunks left run on this thread), once', () => {
+    const p = product(64, 96, 3000, 32);
+    let done = 0;
+    const job = pool.gemmInBackground(p.o, 64, 96, 3000, alloc, () => done++);
+    pool.finishBackground(job);
+    pool.finishBackground(job);
+    expect(done).toBe(1);
+    expectClose([p.expected], [p.c()], 1e-5);
+  });
+
+  it(`keeps at most ${BACKGROUND_SLOTS} jobs, finishing the oldest to post another`, () => {
+    const products = Array.from({ length: BACKGROUND_SLOTS + 3 }, (_, i) => product(40, 24, 900, 40 + i));
+    const finished: number[] = [];
+    products.forEach((p, i) => {
+      pool.gemmInBackground(p.o, 40, 24, 900, alloc, () => finished.push(i));
+      expect(pool.backgroundPending()).toBeLessThanOrEqual(BACKGROUND_SLOTS);
+    });
+    pool.finishBackground();
+    expect(pool.backgroundPending()).toBe(0);
+    expect([...finished].sort((x, y) => x - y)).toEqual(products.map((_, i) => i));
+    products.forEach((p) => expectClose([p.expected], [p.c()], 1e-5));
+  });
+
+  it('runs foreground jobs posted meanwhile, and the result of each is right', () => {
+    const back = product(128, 64, 2048, 51);
+    const front = product(150, 80, 300, 52);
+    const job = pool.gemmInBackground(back.o, 128, 64, 2048, alloc, () => {});
+    pool.gemm(front.o, 150, 80, 300);
+    expectClose([front.expected], [front.c()], 1e-5);
+    pool.finishBackground(job);
+    expectClose([back.expected], [back.c()], 1e-5);
+  });
+
+  it('is finished by dispose', async () => {
+    const other = ThreadedKernels.inPlace(threads, nodeHelperLauncher, memory, alloc(ThreadedKernels.reservedBytes(threads)));
+    const p = product(64, 64, 4000, 61);
+    let done = 0;
+    other.gemmInBackground(p.o, 64, 64, 4000, alloc, () => done++);
+    other.dispose();
+    expect(done).toBe(1);
+    expectClose([p.expected], [p.c()], 1e-5);
+  });
+
+  it('needs an in-place pool', () => {
+    const own = ThreadedKernels.create(2, nodeHelperLauncher);
+    try {
+      expect(() => own.gemmInBackground({ a: 0, sam: 4, sak: 4, b: 0, sbk: 4, c: 0, scm: 4 }, 1, 1, 1, () => 0, () => {})).toThrow(/in-place pool/);
+    } finally {
+      own.dispose();
+    }
+  });
+});
+
 /** Thresholds that send every product and convolution here to the threads. */
 const EVERY_PRODUCT = { minMacs: 1, wakeMinMacs: 1, macsPerByte: 0 };
 
@@ -260,18 +435,55 @@ describe('wasm kernels on 2 threads', () => {
   });
 });
 
+/** Runs a fixture script in a fresh Node process (with tsx) and returns what it printed. */
+async function runFixture(name: string): Promise<string> {
+  const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  const loader = new URL('node_modules/tsx/dist/loader.mjs', `file://${REPO_ROOT}`).href;
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', loader, script],
+      { cwd: REPO_ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: `${REPO_ROOT}tsconfig.json` }, timeout: 60_000 },
+      (error, out) => (error ? reject(error) : resolve({ stdout: out })),
+    );
+  });
+  return stdout.trim();
+}
+
+describe('row-wise passes on 2 threads, in place', () => {
+  it('give the same bits as one thread for Add, Relu and its gradient, batch norm, average pooling, channel slices and pads', async () => {
+    const result = JSON.parse(await runFixture('map-kernels-child.ts')) as { inPlace: boolean; chunks: number; differ: string[]; outputs: number };
+    expect(result.inPlace).toBe(true);
+    expect(result.outputs).toBe(12);
+    expect(result.differ).toEqual([]);
+    // 4 Adds, Relu twice, its gradient, 2 batch-norm passes forward and 2 back, 2 pools and a
+    // gradient, a slice and a pad: each split in several chunks, so a path that silently stayed
+    // single would show.
+    expect(result.chunks).toBeGreaterThanOrEqual(17 * 2);
+  });
+});
+
+describe('filter gradients in the background, in place', () => {
+  it('are right when read at once, after their inputs are freed and overwritten, or never read', async () => {
+    const result = JSON.parse(await runFixture('background-gradients-child.ts')) as Record<string, number | number[]>;
+    // Off: none posted; on: both convolutions' filter gradients, in both runs.
+    expect(result.postedForeground).toBe(0);
+    expect(result.postedBackground).toBe(4);
+    expect(result.errorAtOnce).toBeLessThan(1e-5);
+    expect(result.errorAfterDispose).toBeLessThan(1e-5);
+    // The kernel returns with its job pending; a read finishes it first, and so does a free
+    // of an input (which new tensors then overwrite).
+    expect(result.pendingAfterKernel).toEqual([0, 1, 1]);
+    expect(result.errorKernelRead).toBeLessThan(1e-5);
+    expect(result.errorKernelFree).toBeLessThan(1e-5);
+    expect(result.pendingAtEnd).toBe(0);
+    // Patch matrices and partial sums are freed with their jobs.
+    expect(result.leftover).toBe(0);
+  });
+});
+
 describe('helper threads and process exit', () => {
   it('a process started with 2 threads computes in place on a shared heap, then exits by itself', async () => {
-    const script = fileURLToPath(new URL('./fixtures/threads-exit-child.ts', import.meta.url));
-    const loader = new URL('node_modules/tsx/dist/loader.mjs', `file://${REPO_ROOT}`).href;
-    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['--import', loader, script],
-        { cwd: REPO_ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: `${REPO_ROOT}tsconfig.json` }, timeout: 60_000 },
-        (error, out) => (error ? reject(error) : resolve({ stdout: out })),
-      );
-    });
-    expect(stdout.trim()).toBe('threads 2, helpers ready 1, sum 4096, in place true, matches cpu true');
+    expect(await runFixture('threads-exit-child.ts')).toBe('threads 2, helpers ready 1, sum 4096, in place true, matches cpu true');
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '@infomax/core';
+import { registerWasmTrainingKernels, setWasmThreadedRowPasses, wasmThreadedRowPasses } from '@infomax/core';
 import { os } from './node-os';
 import { conv2dPlan } from './kernels/conv2d';
 import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan } from './kernels/conv2d-backprop';
@@ -58,6 +58,9 @@ function defaultThreads(): number {
   return Number.isInteger(configured) && configured >= 1 ? configured : os.availableParallelism();
 }
 
+/** Whether registering turned infomax's threaded row passes off (unregistering turns them back on). */
+let rowPassesTurnedOff = false;
+
 /**
  * Wraps Conv2D, FusedConv2D, both conv gradients, BatchMatMul and _FusedMatMul of the wasm and
  * cpu backends with the oneDNN addon; each wrapper hands what it does not handle (NCHW, prelu,
@@ -75,7 +78,16 @@ export function registerOneDnnKernels(options: RegisterOneDnnOptions = {}): OneD
   for (const backendName of backends) {
     // The wasm backend lacks Conv2DBackpropFilter until infomax adds it: add it first, so the
     // wrapper has a portable kernel to fall back on.
-    if (backendName === 'wasm') registerWasmTrainingKernels();
+    if (backendName === 'wasm') {
+      registerWasmTrainingKernels();
+      // oneDNN's own threads hold both cores in its kernels; infomax's wasm helper, spinning
+      // between the row-wise passes it would otherwise take, got in their way (amdim-bench
+      // 237 -> 278 ms per step, measured). Those passes stay on the calling thread.
+      if (wasmThreadedRowPasses()) {
+        setWasmThreadedRowPasses(false);
+        rowPassesTurnedOff = true;
+      }
+    }
     for (const [kernelName, makePlan] of PLANS) wrapKernel(kernelName, backendName, makePlan(addon));
   }
   const { version } = addon.info();
@@ -112,6 +124,8 @@ function wrapKernel(kernelName: string, backendName: string, plan: (args: Kernel
 
 /** Puts back the kernels registerOneDnnKernels wrapped (tests compare both paths in one process). */
 export function unregisterOneDnnKernels(): void {
+  if (rowPassesTurnedOff) setWasmThreadedRowPasses(true);
+  rowPassesTurnedOff = false;
   for (const backendName of ONEDNN_BACKENDS) {
     for (const kernelName of ONEDNN_KERNEL_NAMES) {
       const current = tf.getKernel(kernelName, backendName);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@infomax/core';
+import { useBackend, wasmThreadedRowPasses } from '@infomax/core';
 import { addonCandidates, loadOneDnnAddon, oneDnnKernelStatus, registerOneDnnKernels, unregisterOneDnnKernels } from '../src/index';
 import { explainLoadFailure, resetOneDnnAddonForTests } from '../src/native-addon';
 
@@ -104,6 +104,17 @@ describe('registration', () => {
     unregisterOneDnnKernels();
     expect(tf.getKernel('Conv2D', 'wasm')!.kernelFunc).toBe(before);
     expect(Object.values(oneDnnKernelStatus()['wasm']!)).not.toContain('onednn');
+  });
+
+  it("keeps infomax's wasm row-wise passes off the helper threads while it serves wasm", () => {
+    unregisterOneDnnKernels();
+    expect(wasmThreadedRowPasses()).toBe(true);
+    registerOneDnnKernels({ backends: ['cpu'] });
+    expect(wasmThreadedRowPasses()).toBe(true);
+    registerOneDnnKernels({ backends: ['wasm'] });
+    expect(wasmThreadedRowPasses()).toBe(false);
+    unregisterOneDnnKernels();
+    expect(wasmThreadedRowPasses()).toBe(true);
   });
 
   it('serves only the backends asked for', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ContainerModule } from 'inversify';
 import { oneDnnKernelCounts, resetOneDnnKernelCounts, type KernelCounts } from '@infomax/kernels-onednn';
+import { setWasmBackgroundGradients, wasmBackgroundGradients } from '@infomax/core';
 import type { BenchConfig } from './bench-configs';
 import { round } from './bench-result';
 import { buildBenchHarness } from './bench-step';
@@ -43,7 +44,9 @@ export function categoryOf(kernel: string): string {
 /**
  * Per-kernel time of one step (after warm-up), via tf.profile. Composed kernels that call other
  * kernels through the engine report both the outer and the inner calls; the outer time is what
- * the step pays, so nested time is subtracted from its parent where tfjs reports it.
+ * the step pays, so nested time is subtracted from its parent where tfjs reports it. Filter
+ * gradients run in the foreground for the profiled step: in the background (wasm with helper
+ * threads) their time would show up in whichever later kernel waits for them.
  */
 export async function profileBench(
   config: BenchConfig,
@@ -52,6 +55,8 @@ export async function profileBench(
   warmupSteps = 2,
 ): Promise<KernelProfile> {
   const harness = buildBenchHarness(config, modules);
+  const background = wasmBackgroundGradients();
+  setWasmBackgroundGradients(false);
   try {
     for (let i = 0; i < warmupSteps; i++) await harness.step(i);
     resetOneDnnKernelCounts();
@@ -78,6 +83,7 @@ export async function profileBench(
     return { config: config.name, backend: tf.getBackend(), kernels, step_ms: round(stepMs), rows, categories, native };
   } finally {
     harness.dispose();
+    setWasmBackgroundGradients(background);
   }
 }
 

@@ -7,7 +7,8 @@ export { loadSimdKernels, setSimdKernelsEnabled } from './wasm-simd/simd-kernels
 // Kernel authoring for other packages: wasm SIMD functions written in TypeScript, run on the wasm backend's heap.
 export { FunctionWriter, assembleModule, I32, F32, V128, type Local, type ValType } from './wasm-simd/wasm-assembler';
 export { wasmKernelModule } from './wasm-simd/wasm-kernel-module';
-export { setWasmGemmThreads, wasmGemmThreads } from './wasm-threads/wasm-gemm-threads';
+export { setWasmGemmThreads, setWasmThreadedRowPasses, wasmGemmThreads, wasmThreadedRowPasses } from './wasm-threads/wasm-gemm-threads';
+export { setWasmBackgroundGradients, wasmBackgroundGradients } from './wasm-kernels/background-gradients';
 export { registerHelperLauncher, type HelperHandle, type HelperLauncher, type HelperStart } from './wasm-threads/helper-launcher';
 export { WasmThreadsError } from './wasm-threads/wasm-threads-error';
 export type { ThreadThresholds } from './wasm-threads/thread-thresholds';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { SimdKernels } from '../wasm-simd/simd-kernels';
+import { PACK_BYTES, type SimdKernels } from '../wasm-simd/simd-kernels';
+import { threadedMapFor } from '../wasm-threads/wasm-gemm-threads';
 import { composeWasmKernel } from './wasm-kernel-scope';
 
 type Shape4 = [number, number, number, number];
@@ -72,6 +73,18 @@ function runWindows(
     const heap = new Int32Array(scope.heap().buffer, at, tables);
     heap.set(rows);
     heap.set(cols, rows.length);
+    // Images are independent: large pools are split over the helper threads when they are on,
+    // each thread summing rows into its own gemm scratch (which must hold one row).
+    const pool = usedW * c * 4 <= PACK_BYTES ? threadedMapFor(backend, 4 * (n * srcH * srcW * c + n * dstShape[1] * dstShape[2] * c)) : null;
+    if (pool) {
+      pool.map(
+        'avgPoolWindows', n,
+        [scope.offset(dst), scope.offset(src), at, at + rows.length * 4],
+        [dstShape[1] * dstShape[2] * c * 4, srcH * srcW * c * 4, 0, 0],
+        [srcH, srcW, c, dstShape[1], dstShape[2], usedW, scale],
+      );
+      return dst;
+    }
     kernels.avgPoolWindows(
       scope.offset(dst), scope.offset(src), n, srcH, srcW, c, dstShape[1], dstShape[2],
       at, at + rows.length * 4, at + tables * 4, usedW, scale,

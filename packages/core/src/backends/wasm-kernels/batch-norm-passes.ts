@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
+import { threadedMapFor } from '../wasm-threads/wasm-gemm-threads';
 
 /**
  * Batch norm's full-tensor work on wasm as three kernels over the SIMD passes of
@@ -116,9 +117,16 @@ export function batchNormApplyWasm(args: KernelArgs): tf.TensorInfo {
     const shiftStride = shiftSize === perGroup ? channels * 4 : 0;
     const [px, pm, pk, py] = [s.offset(x), s.offset(mean), s.offset(scale), s.offset(y)];
     const groupBytes = rows * channels * 4;
+    // The map pass is row-wise, so large tensors are split over the helper threads when they are on.
+    const pool = threadedMapFor(args.backend, 2 * groups * groupBytes);
+    const row = channels * 4;
     for (let g = 0; g < groups; g++) {
       const c = g * channels * 4;
-      kernels.channelAffine(px + g * groupBytes, pm + c, pk + c, ps + g * shiftStride, rows, channels, py + g * groupBytes);
+      if (pool) {
+        pool.map('channelAffine', rows, [px + g * groupBytes, pm + c, pk + c, ps + g * shiftStride, py + g * groupBytes], [row, 0, 0, 0, row], [channels]);
+      } else {
+        kernels.channelAffine(px + g * groupBytes, pm + c, pk + c, ps + g * shiftStride, rows, channels, py + g * groupBytes);
+      }
     }
   } finally {
     s.release();
@@ -144,6 +152,8 @@ export function batchNormGradWasm(args: KernelArgs): tf.TensorInfo[] {
     const [pdy, px, pm, ps, pdx] = [s.offset(dy), s.offset(x), s.offset(mean), s.offset(scale), s.offset(dx)];
     const groupBytes = rows * channels * 4;
     const perRow = Math.fround(1 / rows);
+    const pool = threadedMapFor(args.backend, 3 * groups * groupBytes);
+    const row = channels * 4;
     for (let g = 0; g < groups; g++) {
       const c = g * channels * 4;
       kernels.channelGradientSums(pdy + g * groupBytes, px + g * groupBytes, pm + c, rows, channels, s.offset(partial), s.offset(dbeta) + c, s.offset(dyCentered));
@@ -159,7 +169,12 @@ export function batchNormGradWasm(args: KernelArgs): tf.TensorInfo[] {
         v1[i] = Math.fround(Math.fround(sc[i]! * inv[i]!) * Math.fround(dg[i]! * perRow));
         v0[i] = Math.fround(sc[i]! * Math.fround(db[i]! * perRow));
       }
-      kernels.channelInputGradient(pdy + g * groupBytes, px + g * groupBytes, pm + c, ps + c, s.offset(k1), s.offset(k0), rows, channels, pdx + g * groupBytes);
+      const [gdy, gx, gdx] = [pdy + g * groupBytes, px + g * groupBytes, pdx + g * groupBytes];
+      if (pool) {
+        pool.map('channelInputGradient', rows, [gdy, gx, pm + c, ps + c, s.offset(k1), s.offset(k0), gdx], [row, row, 0, 0, 0, 0, row], [channels]);
+      } else {
+        kernels.channelInputGradient(gdy, gx, pm + c, ps + c, s.offset(k1), s.offset(k0), rows, channels, gdx);
+      }
     }
   } finally {
     s.release();

@@ -4,6 +4,8 @@ import type { SimdKernels } from '../wasm-simd/simd-kernels';
 import { heapFilterGrad } from '../wasm-threads/heap-ops';
 import { convGemm, walkPatches } from './conv-gemm';
 import { poolOperation } from './pool-operation';
+import { gemmInBackground, wasmBackgroundGradients } from './background-gradients';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmKernelScope } from './wasm-kernel-scope';
 
 /**
@@ -23,6 +25,32 @@ export function im2colFilterGrad(
 ): tf.TensorInfo {
   const { patches, patchSize, pointwise, geometry, pool } = convGemm(scope, info);
   const cout = info.outChannels;
+  if (pool?.inPlace && wasmBackgroundGradients()) {
+    // Returned at once: the helpers compute it between the jobs of the layers below.
+    const backend = scope.backend as BackendWasm;
+    const out = scope.output(info.filterShape);
+    // The patch matrix lives until the job is finished, so it is not one of the scope's.
+    const cols = pointwise ? x : backend.makeOutput([patches, patchSize], 'float32');
+    try {
+      if (!pointwise) {
+        pool.begin();
+        pool.im2col(scope.offset(x), scope.offset(cols), geometry);
+      }
+      gemmInBackground(
+        backend,
+        pool,
+        { a: scope.offset(cols), sam: 4, sak: patchSize * 4, b: scope.offset(dy), sbk: cout * 4, c: scope.offset(out), scm: cout * 4 },
+        patchSize,
+        cout,
+        patches,
+        { output: out, reads: [x, dy], temporaries: pointwise ? [] : [cols] },
+      );
+    } catch (error) {
+      if (!pointwise) backend.disposeData(cols.dataId);
+      throw error;
+    }
+    return out;
+  }
   const transposed = filterGradTransposed(info);
   const out = scope.output(transposed ? [cout, patchSize] : info.filterShape);
   if (pool) {

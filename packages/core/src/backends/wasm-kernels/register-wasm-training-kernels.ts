@@ -26,6 +26,9 @@ import { gatherWasm } from './gather';
 import { gemmConv2dWasm } from './gemm-conv2d';
 import { sliceWasm, splitVWasm, stridedSliceWasm, unpackWasm } from './slice';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
+import { addWasm } from './add';
+import { reluWasm } from './relu';
+import { padWasm } from './pad';
 
 // Marks our kernel functions with a process-wide symbol rather than a module-local set, so that
 // a second copy of this module (e.g. the /node bundle's) recognises them and stays idempotent.
@@ -95,6 +98,9 @@ const REPLACED_KERNELS: readonly [string, (stock: tf.KernelConfig) => tf.KernelF
   ['Mean', (stock) => (args) => leadingAxesReductionWasm(args, stock.kernelFunc, true)],
   ['Conv2D', (stock) => (args) => gemmConv2dWasm(args, stock.kernelFunc)],
   ['GatherV2', (stock) => (args) => gatherWasm(args, stock.kernelFunc)],
+  ['Add', (stock) => (args) => addWasm(args, stock.kernelFunc)],
+  ['Relu', (stock) => (args) => reluWasm(args, stock.kernelFunc)],
+  ['PadV2', (stock) => (args) => padWasm(args, stock.kernelFunc)],
 ];
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
+import { threadedMapFor } from '../wasm-threads/wasm-gemm-threads';
 
 /**
  * Not a tfjs kernel: the input gradient of Relu in one pass, inputs {dy, x} (float32, same
@@ -29,7 +30,10 @@ export function reluGradWasm({ inputs, backend }: Parameters<tf.KernelFunc>[0]):
   const n = tf.util.sizeFromShape(x.shape);
   if (n > 0) {
     const offset = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
-    kernels.reluGrad(offset(dy), offset(x), offset(out), n);
+    // Large ones are split over the helper threads when they are on.
+    const pool = threadedMapFor(backend, 3 * 4 * n);
+    if (pool) pool.map('reluGrad', n, [offset(dy), offset(x), offset(out)], [4, 4, 4], [], 4);
+    else kernels.reluGrad(offset(dy), offset(x), offset(out), n);
   }
   return out;
 }

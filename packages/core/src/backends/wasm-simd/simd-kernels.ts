@@ -6,6 +6,7 @@ import { writeCol2im, writeCol2imStore, writeIm2col } from './im2col-kernel';
 import { writeReluGrad } from './relu-grad-kernel';
 import { writeBatchNormPasses } from './batch-norm-kernel';
 import { writeAvgPoolWindows } from './avg-pool-kernel';
+import { writeCopyRows } from './elementwise-kernel';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
 export interface SimdKernels {
@@ -59,6 +60,8 @@ export interface SimdKernels {
   col2im(dx: number, cols: number, ...geometry: PatchGeometry): void;
   /** See `writeCol2imStore`: stores non-overlapping patches `cols` into `dx` (no zeroing). */
   col2imStore(dx: number, cols: number, ...geometry: PatchGeometry): void;
+  /** See `writeCopyRows`: rows copied between strides, with a constant pad before and after. */
+  copyRows(src: number, dst: number, rows: number, bytes: number, srcStride: number, dstStride: number, padBefore: number, padAfter: number, fill: number): void;
   /** See `writeReluGrad`: out = tfjs' Relu gradient mul(dy, step(x)) of n values, in one pass. */
   reluGrad(dy: number, x: number, out: number, n: number): void;
   /** See `writeChannelSums` (batch-norm-kernel.ts): per-channel sums of [rows, channels]. */
@@ -133,8 +136,8 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     // Relaxed SIMD's fused multiply-add makes the gemm ~1.3x faster (measured); engines without
     // it (Node 20 unless run with --experimental-wasm-relaxed-simd) get plain mul + add.
-    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows()], shared);
-    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows()], shared);
+    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows(), writeCopyRows()], shared);
+    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows(), writeCopyRows()], shared);
     const fma = WebAssembly.validate(withFma);
     const bytes = fma ? withFma : plain;
     try {

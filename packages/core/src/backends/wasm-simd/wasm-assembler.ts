@@ -329,6 +329,14 @@ export class FunctionWriter {
   i32x4LtS(): this {
     return this.simd(0x39);
   }
+  /** Lane-wise signed 32-bit max (on float bits: +0 for every negative number, -0 and negative NaN). */
+  i32x4MaxS(): this {
+    return this.simd(0xb8);
+  }
+  /** The f32 whose bits are the popped i32. */
+  f32ReinterpretI32(): this {
+    return this.op(0xbe);
+  }
   /** Pops a, b: a & ~b. */
   v128Andnot(): this {
     return this.simd(0x4f);

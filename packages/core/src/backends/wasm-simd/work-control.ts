@@ -36,10 +36,10 @@ export const CONTROL = {
   /** First parameter word of the job (GEMM_PARAM / PATCH_PARAM index * 4 from here). */
   PARAMS: 64,
   /** Bytes of the block. */
-  BYTES: 160,
+  BYTES: 192,
 } as const;
 
-export const JOB_KIND = { gemm: 0, im2col: 1, col2im: 2, col2imStore: 3 } as const;
+export const JOB_KIND = { gemm: 0, im2col: 1, col2im: 2, col2imStore: 3, map: 4 } as const;
 export type JobKind = keyof typeof JOB_KIND;
 
 /**
@@ -88,4 +88,24 @@ export const PATCH_PARAM = {
   dh: 14,
   dw: 15,
   perChunk: 16,
+} as const;
+
+export const MAP_POINTERS = 8;
+export const MAP_WORDS = 12;
+
+/**
+ * A map job: one of MAP_OPS (map-ops.ts) over `rows` rows, `chunkRows` per chunk. Each chunk
+ * calls the op on its rows, with pointer j moved on by (first row) * strides[j] bytes. The
+ * block holds 3 + 2 * MAP_POINTERS + MAP_WORDS words from PARAMS (188 of CONTROL.BYTES).
+ */
+export const MAP_PARAM = {
+  op: 0,
+  rows: 1,
+  chunkRows: 2,
+  /** MAP_POINTERS byte pointers. */
+  pointers: 3,
+  /** Their byte strides per row (0: the same data for every row). */
+  strides: 3 + MAP_POINTERS,
+  /** MAP_WORDS plain arguments (i32, or f32 bits). */
+  words: 3 + 2 * MAP_POINTERS,
 } as const;

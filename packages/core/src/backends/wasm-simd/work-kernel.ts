@@ -1,6 +1,7 @@
 import { GEMM_DEPTH_BLOCK, GEMM_ROW_BLOCK } from './blocked-gemm';
 import { FunctionWriter, I32, type Local } from './wasm-assembler';
-import { CONTROL, GEMM_PARAM, JOB_KIND, PATCH_PARAM } from './work-control';
+import { MAP_OPS, MAP_OP_NAMES, type MapOp } from './map-ops';
+import { CONTROL, GEMM_PARAM, JOB_KIND, MAP_PARAM, PATCH_PARAM } from './work-control';
 
 /** Where gemm, gemmTail, im2col, col2im and col2imStore sit in the module that also holds `work`. */
 export interface WorkCallees {
@@ -9,12 +10,14 @@ export interface WorkCallees {
   im2col: number;
   col2im: number;
   col2imStore: number;
+  /** Where each map op's function sits. */
+  map: Record<MapOp, number>;
 }
 
 /**
- * work(ctl, pack) -> chunks run: claims chunks of the job described at `ctl` (see CONTROL) one
- * at a time and runs them until none is left; every thread taking part calls it, the poster
- * included. A chunk
+ * work(ctl, pack, limit) -> chunks run: claims chunks of the job described at `ctl` (see
+ * CONTROL) one at a time and runs them until none is left or it has run `limit`; every thread
+ * taking part calls it, the poster included. A chunk
  * is claimed with a compare-and-swap that never moves NEXT past END, and counted in DONE when
  * finished. `pack` is this thread's own gemm scratch (PACK_BYTES).
  *
@@ -23,8 +26,8 @@ export interface WorkCallees {
  * then simply runs most of the chunks itself.
  */
 export function writeWork(callees: WorkCallees): FunctionWriter {
-  const f = new FunctionWriter('work', [I32, I32], [I32]);
-  const [ctl, pack] = f.params as [Local, Local];
+  const f = new FunctionWriter('work', [I32, I32, I32], [I32]);
+  const [ctl, pack, limit] = f.params as [Local, Local, Local];
   const chunk = f.local(I32);
   const ran = f.local(I32);
   const rest = f.local(I32);
@@ -144,8 +147,31 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
     f.call(callee);
   };
 
+  const mapChunk = () => {
+    const op = f.local(I32);
+    param(MAP_PARAM.op).set(op);
+    param(MAP_PARAM.chunkRows).get(chunk).i32Mul().set(b0);
+    min(() => param(MAP_PARAM.chunkRows), () => param(MAP_PARAM.rows).get(b0).i32Sub());
+    f.set(rest);
+    MAP_OP_NAMES.forEach((name, index) => {
+      f.get(op).i32(index).i32Eq().if();
+      for (const arg of MAP_OPS[name].args) {
+        if ('pointer' in arg) {
+          param(MAP_PARAM.pointers + arg.pointer).get(b0);
+          param(MAP_PARAM.strides + arg.pointer).i32Mul().i32Add();
+        } else if ('rows' in arg) f.get(rest);
+        else if ('word' in arg) param(MAP_PARAM.words + arg.word);
+        else if ('floatWord' in arg) param(MAP_PARAM.words + arg.floatWord).f32ReinterpretI32();
+        else f.get(pack);
+      }
+      f.call(callees.map[name]);
+      f.end();
+    });
+  };
+
   f.block().loop();
   {
+    f.get(ran).get(limit).i32GeS().brIf(1);
     f.get(ctl).i32AtomicLoad(CONTROL.NEXT).set(chunk);
     // Counters wrap around; what matters is END - chunk, compared as a signed difference.
     f.get(ctl).i32AtomicLoad(CONTROL.END).get(chunk).i32Sub().i32(0).i32LeS().brIf(1);
@@ -155,6 +181,9 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
     f.get(ctl).i32Load(CONTROL.KIND).i32(JOB_KIND.gemm).i32Eq().if();
     gemmChunk();
     f.else();
+    f.get(ctl).i32Load(CONTROL.KIND).i32(JOB_KIND.map).i32Eq().if();
+    mapChunk();
+    f.else();
     f.get(ctl).i32Load(CONTROL.KIND).i32(JOB_KIND.im2col).i32Eq().if();
     patchChunk(callees.im2col);
     f.else();
@@ -162,6 +191,7 @@ export function writeWork(callees: WorkCallees): FunctionWriter {
     patchChunk(callees.col2im);
     f.else();
     patchChunk(callees.col2imStore);
+    f.end();
     f.end();
     f.end();
     f.end();

@@ -24,15 +24,15 @@ const MIN_CHUNK_DEPTH = 2 * GEMM_DEPTH_BLOCK;
 const VALUE_COST = 8;
 
 /**
- * The cut of C[m, n] = A[m, k] B[k, n] into at most CHUNKS_PER_THREAD * threads chunks with the
+ * The cut of C[m, n] = A[m, k] B[k, n] into at most `chunksPerThread` * threads chunks with the
  * least estimated cost: operand traffic (row chunks each read all of B, column chunks all of A,
  * depth chunks add a partial C to write and add up), the slowest thread's share, and a margin
  * for a thread that is late by one chunk. E.g. a [1568, 256] x [256, 256] product is cut into 8
  * row chunks, a filter gradient [256, 1568]^T x [1568, 256] by depth, [27, 28800] x [28800, 32]
  * (C too small to cut) by depth.
  */
-export function planGemm(m: number, n: number, k: number, threads: number): GemmPlan {
-  const target = CHUNKS_PER_THREAD * threads;
+export function planGemm(m: number, n: number, k: number, threads: number, chunksPerThread = CHUNKS_PER_THREAD): GemmPlan {
+  const target = chunksPerThread * threads;
   const macs = m * n * k;
   let best: GemmPlan | null = null;
   let bestCost = Number.POSITIVE_INFINITY;

@@ -4,7 +4,8 @@ import { CONTROL } from '../wasm-simd/work-control';
  * Starts one helper thread of infomax's wasm kernels. The helper instantiates `module` on the
  * shared `memory` and loops: sleep on the control block's SEQ word (Atomics.wait), call
  * `work(control, pack)` (adding the chunks it ran to HELPER_CHUNKS), wake the poster
- * (Atomics.notify on DONE), until STOP is set. Threads
+ * (Atomics.notify on DONE), and between jobs run background jobs' chunks one at a time,
+ * until STOP is set. Threads
  * are platform-specific (worker_threads in Node), so the portable core takes the launcher from
  * outside: `@infomax/core/node` registers one.
  */
@@ -15,6 +16,10 @@ export interface HelperStart {
   memory: WebAssembly.Memory;
   /** Byte offset of the control block. */
   control: number;
+  /** Byte offset of the background jobs' control blocks (see `ThreadedKernels.gemmInBackground`). */
+  background: number;
+  /** How many of them there are, one after the other. */
+  backgroundSlots: number;
   /** Byte offset of this helper's gemm scratch. */
   pack: number;
 }
@@ -64,30 +69,47 @@ export function helperLauncher(): HelperLauncher | undefined {
 export const HELPER_LOOP_SOURCE = `
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const words = new Int32Array(memory.buffer, control, ${CONTROL.BYTES / 4});
+const backs = Array.from({ length: backgroundSlots }, (_, i) => new Int32Array(memory.buffer, background + i * ${CONTROL.BYTES}, ${CONTROL.BYTES / 4}));
 const SEQ = ${CONTROL.SEQ / 4}, DONE = ${CONTROL.DONE / 4}, STOP = ${CONTROL.STOP / 4}, READY = ${CONTROL.READY / 4};
 const FAILED = ${CONTROL.FAILED / 4}, HELPER_CHUNKS = ${CONTROL.HELPER_CHUNKS / 4};
 const SLEEPING = ${CONTROL.SLEEPING / 4}, POSTER_WAITING = ${CONTROL.POSTER_WAITING / 4};
+const NEXT = ${CONTROL.NEXT / 4}, END = ${CONTROL.END / 4};
+const ALL = 0x7fffffff;
+// The first background block with chunks left, or -1.
+const backgroundLeft = () => backs.findIndex((b) => Atomics.load(b, END) - Atomics.load(b, NEXT) > 0);
 Atomics.add(words, READY, 1);
 for (;;) {
   const seq = Atomics.load(words, SEQ);
   if (Atomics.load(words, STOP) !== 0) break;
+  let backgroundRan = 0;
+  let slot = -1;
   try {
-    Atomics.add(words, HELPER_CHUNKS, instance.exports.work(control, pack));
+    Atomics.add(words, HELPER_CHUNKS, instance.exports.work(control, pack, ALL));
+    if (Atomics.load(words, POSTER_WAITING) !== 0) Atomics.notify(words, DONE);
+    // Background work goes one chunk at a time, so a job posted meanwhile waits at most a chunk.
+    slot = backgroundLeft();
+    if (slot >= 0) backgroundRan = instance.exports.work(background + slot * ${CONTROL.BYTES}, pack, 1);
   } catch (error) {
     Atomics.store(words, FAILED, 1);
     Atomics.notify(words, DONE);
+    for (const b of backs) Atomics.notify(b, DONE);
     throw error;
   }
-  if (Atomics.load(words, POSTER_WAITING) !== 0) Atomics.notify(words, DONE);
+  if (backgroundRan > 0) {
+    Atomics.add(words, HELPER_CHUNKS, backgroundRan);
+    if (Atomics.load(backs[slot], POSTER_WAITING) !== 0) Atomics.notify(backs[slot], DONE);
+    continue;
+  }
   // Jobs come in bursts (an im2col, then its gemm, then the next layer's): wait for the next one
   // awake, unless the scheduler shows that someone else needs this core.
   const until = performance.now() + ${HELPER_SPIN_MS};
   let last = performance.now();
-  while (Atomics.load(words, SEQ) === seq) {
+  while (Atomics.load(words, SEQ) === seq && backgroundLeft() < 0) {
     const now = performance.now();
     if (now >= until || now - last > ${HELPER_PREEMPTED_MS}) break;
     last = now;
   }
+  if (backgroundLeft() >= 0) continue;
   Atomics.add(words, SLEEPING, 1);
   Atomics.wait(words, SEQ, seq);
   Atomics.sub(words, SLEEPING, 1);

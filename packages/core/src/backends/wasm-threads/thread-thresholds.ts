@@ -20,15 +20,27 @@ export const WAKE_MIN_MACS = 1 << 24;
  */
 export const MIN_MACS_PER_BYTE = 8;
 
-/** When operations go to the pool (see `takes`); tests lower them to reach small shapes. */
+/**
+ * Bytes read and written below which a row-wise pass (Add, Relu, batch norm's passes...) stays
+ * on the calling thread: handing out chunks costs ~10-30 us, a pass over 1 MiB ~0.1-0.2 ms.
+ */
+export const MAP_MIN_BYTES = 1 << 20;
+/** Bytes above which a row-wise pass wakes a sleeping helper (see WAKE_MIN_MACS). */
+export const MAP_WAKE_BYTES = 1 << 23;
+
+/** When operations go to the pool (see `takes`, `takesMap`); tests lower them to reach small shapes. */
 export interface ThreadThresholds {
   minMacs: number;
   wakeMinMacs: number;
   macsPerByte: number;
+  mapMinBytes: number;
+  mapWakeBytes: number;
 }
 
 export const DEFAULT_THRESHOLDS: ThreadThresholds = {
   minMacs: THREAD_MIN_MACS,
   wakeMinMacs: WAKE_MIN_MACS,
   macsPerByte: MIN_MACS_PER_BYTE,
+  mapMinBytes: MAP_MIN_BYTES,
+  mapWakeBytes: MAP_WAKE_BYTES,
 };

@@ -5,7 +5,12 @@ import { writeCol2im, writeCol2imStore, writeIm2col } from '../wasm-simd/im2col-
 import { PACK_BYTES } from '../wasm-simd/simd-kernels';
 import { assembleModule } from '../wasm-simd/wasm-assembler';
 import { writeWork } from '../wasm-simd/work-kernel';
-import { CONTROL, GEMM_PARAM, JOB_KIND, PATCH_PARAM, type JobKind } from '../wasm-simd/work-control';
+import { writeAdd, writeAddRows, writeCopyRows, writeRelu } from '../wasm-simd/elementwise-kernel';
+import { writeReluGrad } from '../wasm-simd/relu-grad-kernel';
+import { writeChannelAffine, writeChannelInputGradient } from '../wasm-simd/batch-norm-kernel';
+import { writeAvgPoolWindows } from '../wasm-simd/avg-pool-kernel';
+import { MAP_OPS, MAP_OP_NAMES, type MapOp } from '../wasm-simd/map-ops';
+import { CONTROL, GEMM_PARAM, JOB_KIND, MAP_PARAM, MAP_POINTERS, MAP_WORDS, PATCH_PARAM, type JobKind } from '../wasm-simd/work-control';
 import { CHUNKS_PER_THREAD, planGemm } from './gemm-plan';
 import type { HelperHandle, HelperLauncher } from './helper-launcher';
 import { DEFAULT_THRESHOLDS, type ThreadThresholds } from './thread-thresholds';
@@ -33,8 +38,19 @@ export interface PatchGeometry {
 const PAGE = 65536;
 /** Helpers a pool can have (their scratch is laid out up front). */
 export const MAX_THREADS = 16;
+/** Where the background jobs' control blocks start, from the control block. */
+const BACKGROUND_OFFSET = 256;
+/** Background jobs that can be posted at once (one control block each). */
+export const BACKGROUND_SLOTS = 8;
 /** Where each thread's gemm scratch starts, from the control block. */
-const PACK_OFFSET = 256;
+const PACK_OFFSET = BACKGROUND_OFFSET + BACKGROUND_SLOTS * CONTROL.BYTES;
+/** `work`'s limit for "every chunk there is". */
+const ALL_CHUNKS = 0x7fffffff;
+/**
+ * Chunks per thread of a background gemm: small ones, because a helper in the middle of one
+ * joins the next job of the calling thread only when it is done.
+ */
+const BACKGROUND_CHUNKS_PER_THREAD = 16;
 const ARENA_BASE = Math.ceil((PACK_OFFSET + MAX_THREADS * PACK_BYTES) / PAGE) * PAGE;
 /** 2 GiB: V8 reserves a shared memory's maximum up front, as address space only. */
 const MAX_PAGES = 32768;
@@ -42,6 +58,16 @@ const MAX_PAGES = 32768;
 const SPIN_MS = 0.5;
 /** A helper that has not finished its chunk after this long is taken to be gone. */
 const STALL_MS = 60_000;
+
+/** A gemm posted with `ThreadedKernels.gemmInBackground`. */
+export interface BackgroundJob {
+  readonly slot: number;
+  readonly end: number;
+  /** Posting order (the oldest is finished first when every slot is taken). */
+  readonly order: number;
+  finished: boolean;
+  finish(): void;
+}
 
 /**
  * infomax's gemm / im2col / col2im on a shared WebAssembly.Memory, run by the calling thread and
@@ -58,7 +84,11 @@ const STALL_MS = 60_000;
 export class ThreadedKernels {
   readonly memory: WebAssembly.Memory;
   private readonly control: Int32Array;
-  private readonly work: (control: number, pack: number) => number;
+  /** The background jobs' control blocks, and the job posted in each (null: free). */
+  private readonly backgroundBlocks: Int32Array[];
+  private readonly backgroundJobs: (BackgroundJob | null)[] = new Array<BackgroundJob | null>(BACKGROUND_SLOTS).fill(null);
+  private backgroundOrder = 0;
+  private readonly work: (control: number, pack: number, limit: number) => number;
   private readonly addInto: (dst: number, src: number, n: number) => void;
   private readonly helpers: HelperHandle[] = [];
   private top = ARENA_BASE;
@@ -83,16 +113,17 @@ export class ThreadedKernels {
     this.memory = memory;
     this.u8 = new Uint8Array(memory.buffer);
     this.control = new Int32Array(memory.buffer, controlAt, CONTROL.BYTES / 4);
+    this.backgroundBlocks = Array.from({ length: BACKGROUND_SLOTS }, (_, i) => new Int32Array(memory.buffer, this.backgroundAt(i), CONTROL.BYTES / 4));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const exports = instance.exports as {
-      work: (control: number, pack: number) => number;
+      work: (control: number, pack: number, limit: number) => number;
       addInto: (dst: number, src: number, n: number) => void;
     };
     this.work = exports.work;
     this.addInto = exports.addInto;
     try {
       for (let i = 1; i < threads; i++) {
-        const helper = launcher({ module, memory, control: controlAt, pack: this.packOf(i) });
+        const helper = launcher({ module, memory, control: controlAt, background: controlAt + BACKGROUND_OFFSET, backgroundSlots: BACKGROUND_SLOTS, pack: this.packOf(i) });
         helper.unref?.();
         this.helpers.push(helper);
       }
@@ -142,7 +173,7 @@ export class ThreadedKernels {
       throw new WasmThreadsError('ThreadedKernels.inPlace needs a shared memory; use ThreadedKernels.create to copy operands instead.');
     }
     const { module, fma } = compilePoolModule();
-    new Uint8Array(memory.buffer, reserved, CONTROL.BYTES).fill(0);
+    new Uint8Array(memory.buffer, reserved, PACK_OFFSET).fill(0);
     return new ThreadedKernels(threads, fma, module, memory, reserved, true, launcher, thresholds);
   }
 
@@ -181,6 +212,17 @@ export class ThreadedKernels {
   takes(macs: number, bytes: number): boolean {
     if (macs < this.thresholds.minMacs || macs < this.thresholds.macsPerByte * bytes) return false;
     if (macs >= this.thresholds.wakeMinMacs) return true;
+    return Atomics.load(this.control, CONTROL.SLEEPING / 4) < Atomics.load(this.control, CONTROL.READY / 4);
+  }
+
+  /**
+   * Whether a row-wise pass over tensors of `bytes` (read and written together) should be split
+   * over the threads: only where the threads share the tensors' heap (`inPlace`; copying would
+   * cost what the pass does), then large ones always and mid-sized ones while a helper is awake.
+   */
+  takesMap(bytes: number): boolean {
+    if (!this.inPlace || bytes < this.thresholds.mapMinBytes) return false;
+    if (bytes >= this.thresholds.mapWakeBytes) return true;
     return Atomics.load(this.control, CONTROL.SLEEPING / 4) < Atomics.load(this.control, CONTROL.READY / 4);
   }
 
@@ -243,7 +285,125 @@ export class ThreadedKernels {
       if (!accumulate) for (let i = 0; i < m; i++) this.zero(o.c + i * o.scm, n * 4);
       return;
     }
-    const plan = planGemm(m, n, k, this.threads);
+    const job = this.gemmJob(o, m, n, k, accumulate, scratch, CHUNKS_PER_THREAD);
+    this.run('gemm', job.params, job.chunks);
+    job.addPartials();
+  }
+
+  /**
+   * Posts C = A B (as `gemm`, in place only) as a background job and returns at once: the
+   * helpers run the chunks of background jobs one at a time between the jobs this thread
+   * posts, so work that is not needed yet (a weight gradient during backprop) fills time they
+   * would spend idle. C and the operands must stay untouched until the job is finished:
+   * `finishBackground(job)` (this thread takes the chunks left and waits for the rest), which
+   * `dispose` does for all, and a new job for the oldest when all BACKGROUND_SLOTS are taken.
+   * `done` runs when it is finished.
+   */
+  gemmInBackground(o: GemmOperands, m: number, n: number, k: number, scratch: (bytes: number) => number, done: () => void): BackgroundJob {
+    this.assertUsable();
+    if (!this.inPlace) throw new WasmThreadsError('background jobs need an in-place pool (operands are not copied back later).');
+    this.pollBackground();
+    let slot = this.backgroundJobs.indexOf(null);
+    if (slot < 0) {
+      const oldest = this.backgroundJobs.reduce((a, b) => (b !== null && (a === null || b.order < a.order) ? b : a), null as BackgroundJob | null)!;
+      this.finishBackground(oldest);
+      slot = oldest.slot;
+    }
+    const order = this.backgroundOrder++;
+    if (m === 0 || n === 0 || k === 0) {
+      if (m > 0 && n > 0) for (let i = 0; i < m; i++) this.zero(o.c + i * o.scm, n * 4);
+      done();
+      return { slot, end: 0, order, finished: true, finish: () => {} };
+    }
+    const gemm = this.gemmJob(o, m, n, k, false, scratch, BACKGROUND_CHUNKS_PER_THREAD);
+    const b = this.backgroundBlocks[slot]!;
+    gemm.params.forEach((value, i) => {
+      b[CONTROL.PARAMS / 4 + i] = value;
+    });
+    b[CONTROL.KIND / 4] = JOB_KIND.gemm;
+    const start = Atomics.load(b, CONTROL.NEXT / 4);
+    const end = (start + gemm.chunks) | 0;
+    Atomics.store(b, CONTROL.START / 4, start);
+    // END last: a helper takes chunks once it sees END past NEXT.
+    Atomics.store(b, CONTROL.END / 4, end);
+    const job: BackgroundJob = {
+      slot,
+      end,
+      order,
+      finished: false,
+      finish: () => {
+        gemm.addPartials();
+        done();
+      },
+    };
+    this.backgroundJobs[slot] = job;
+    this.wake();
+    return job;
+  }
+
+  /** Background jobs posted so far (only grows). */
+  backgroundPosted(): number {
+    return this.backgroundOrder;
+  }
+
+  /** Background jobs posted and not yet finished. */
+  backgroundPending(): number {
+    return this.backgroundJobs.filter((job) => job !== null).length;
+  }
+
+  /**
+   * Finishes background `job` (every pending one without it): runs the chunks no helper has
+   * taken yet here, waits for those in progress, adds up depth partials and calls its `done`.
+   */
+  finishBackground(job?: BackgroundJob): void {
+    if (job === undefined) {
+      for (const pending of this.backgroundJobs) if (pending !== null) this.finishBackground(pending);
+      return;
+    }
+    if (job.finished || this.backgroundJobs[job.slot] !== job) return;
+    // Marked first: `done` frees tensors, and a free of a pending tensor calls back here.
+    job.finished = true;
+    this.backgroundJobs[job.slot] = null;
+    // A broken pool's helpers may still write: its operands are left allocated (and `done`
+    // uncalled) rather than freed under them.
+    if (this.broken || this.stopped) return;
+    try {
+      this.work(this.backgroundAt(job.slot), this.packOf(0), ALL_CHUNKS);
+    } catch (error) {
+      this.broken = true;
+      this.dispose();
+      throw error;
+    }
+    this.waitFor(job.end, this.backgroundBlocks[job.slot]);
+    job.finish();
+  }
+
+  /** Finishes the background jobs whose last chunk is done (no waiting); true if none is left. */
+  pollBackground(): boolean {
+    let left = false;
+    for (const job of this.backgroundJobs) {
+      if (job === null) continue;
+      if (Atomics.load(this.backgroundBlocks[job.slot]!, CONTROL.DONE / 4) === job.end) this.finishBackground(job);
+      else left = true;
+    }
+    return !left;
+  }
+
+  private backgroundAt(slot: number): number {
+    return this.controlAt + BACKGROUND_OFFSET + slot * CONTROL.BYTES;
+  }
+
+  /** The parameter block of a gemm job, its chunk count, and the sum of its depth partials. */
+  private gemmJob(
+    o: GemmOperands,
+    m: number,
+    n: number,
+    k: number,
+    accumulate: boolean,
+    scratch: (bytes: number) => number,
+    chunksPerThread: number,
+  ): { params: number[]; chunks: number; addPartials: () => void } {
+    const plan = planGemm(m, n, k, this.threads, chunksPerThread);
     const partialStride = m * o.scm;
     const partials = plan.chunksK > 1 ? scratch((plan.chunksK - 1) * partialStride) : 0;
     const p = new Array<number>(18).fill(0);
@@ -265,13 +425,18 @@ export class ThreadedKernels {
     p[GEMM_PARAM.chunksN] = plan.chunksN;
     p[GEMM_PARAM.partials] = partials;
     p[GEMM_PARAM.partialStride] = partialStride;
-    this.run('gemm', p, plan.chunksM * plan.chunksN * plan.chunksK);
-    // Depth chunks 1.. wrote partial products, laid out as C ([m, n] with row stride scm).
-    for (let d = 0; d < plan.chunksK - 1; d++) {
-      const part = partials + d * partialStride;
-      if (o.scm === n * 4) this.addInto(o.c, part, m * n);
-      else for (let i = 0; i < m; i++) this.addInto(o.c + i * o.scm, part + i * o.scm, n);
-    }
+    return {
+      params: p,
+      chunks: plan.chunksM * plan.chunksN * plan.chunksK,
+      // Depth chunks 1.. wrote partial products, laid out as C ([m, n] with row stride scm).
+      addPartials: () => {
+        for (let d = 0; d < plan.chunksK - 1; d++) {
+          const part = partials + d * partialStride;
+          if (o.scm === n * 4) this.addInto(o.c, part, m * n);
+          else for (let i = 0; i < m; i++) this.addInto(o.c + i * o.scm, part + i * o.scm, n);
+        }
+      },
+    };
   }
 
   /** The patch matrix of x (scratch pointers), as `writeIm2col`, images spread over threads. */
@@ -289,9 +454,44 @@ export class ThreadedKernels {
     this.patches('col2imStore', dx, cols, g);
   }
 
+  /**
+   * Runs the row-wise pass `op` (see MAP_OPS) over `rows` rows on all threads: pointer j moves
+   * on by `strides[j]` bytes per row, `words` are the op's other arguments (passed as f32 where
+   * its MAP_OPS entry takes a `floatWord`). Chunks hold a multiple of `align` rows (keeps
+   * pointers 16-byte aligned where the rows are single values) and at least `minChunkRows`.
+   */
+  map(op: MapOp, rows: number, pointers: readonly number[], strides: readonly number[], words: readonly number[] = [], align = 1, minChunkRows = 1): void {
+    if (rows <= 0) return;
+    if (pointers.length > MAP_POINTERS || strides.length !== pointers.length || words.length > MAP_WORDS) {
+      throw new Error(`infomax wasm threads: map op '${op}' takes at most ${MAP_POINTERS} pointers with one stride each and ${MAP_WORDS} words`);
+    }
+    const target = Math.ceil(rows / (CHUNKS_PER_THREAD * this.threads));
+    const chunkRows = Math.ceil(Math.max(target, minChunkRows) / align) * align;
+    const p = new Array<number>(MAP_PARAM.words + MAP_WORDS).fill(0);
+    p[MAP_PARAM.op] = MAP_OP_NAMES.indexOf(op);
+    p[MAP_PARAM.rows] = rows;
+    p[MAP_PARAM.chunkRows] = chunkRows;
+    pointers.forEach((at, j) => {
+      p[MAP_PARAM.pointers + j] = at;
+      p[MAP_PARAM.strides + j] = strides[j] ?? 0;
+    });
+    const floats = new Set(MAP_OPS[op].args.flatMap((arg) => ('floatWord' in arg ? [arg.floatWord] : [])));
+    words.forEach((value, j) => {
+      p[MAP_PARAM.words + j] = floats.has(j) ? floatBits(value) : value;
+    });
+    this.run('map', p, Math.ceil(rows / chunkRows));
+  }
+
   /** Stops the helpers (they leave their loop) and makes this pool unusable. */
   dispose(): void {
     if (this.stopped) return;
+    if (this.backgroundOrder > 0 && !this.broken) {
+      try {
+        this.finishBackground();
+      } catch {
+        // Broken meanwhile: the pool stops below either way.
+      }
+    }
     this.stopped = true;
     Atomics.store(this.control, CONTROL.STOP / 4, 1);
     Atomics.add(this.control, CONTROL.SEQ / 4, 1);
@@ -313,6 +513,7 @@ export class ThreadedKernels {
 
   private run(kind: JobKind, params: readonly number[], chunks: number): void {
     this.assertUsable();
+    if (this.backgroundOrder > 0) this.pollBackground();
     const c = this.control;
     params.forEach((value, i) => {
       c[CONTROL.PARAMS / 4 + i] = value;
@@ -325,7 +526,7 @@ export class ThreadedKernels {
     Atomics.store(c, CONTROL.END / 4, end);
     if (chunks > 1) this.wake();
     try {
-      this.work(this.controlAt, this.packOf(0));
+      this.work(this.controlAt, this.packOf(0), ALL_CHUNKS);
     } catch (error) {
       // A trap here is a bug; helpers may still hold chunks of this job, so stop using the pool.
       this.broken = true;
@@ -342,13 +543,12 @@ export class ThreadedKernels {
     if (Atomics.load(this.control, CONTROL.SLEEPING / 4) !== 0) Atomics.notify(this.control, CONTROL.SEQ / 4);
   }
 
-  private waitFor(end: number): void {
-    const c = this.control;
+  private waitFor(end: number, c: Int32Array = this.control): void {
     const started = performance.now();
     for (;;) {
       const done = Atomics.load(c, CONTROL.DONE / 4);
       if (done === end) return;
-      if (Atomics.load(c, CONTROL.FAILED / 4) !== 0) {
+      if (Atomics.load(this.control, CONTROL.FAILED / 4) !== 0) {
         this.broken = true;
         this.dispose();
         throw new WasmThreadsError('a helper thread of infomax\'s wasm kernels failed (see its error above); use 1 thread (setWasmGemmThreads(1)).');
@@ -377,23 +577,47 @@ export class ThreadedKernels {
   }
 }
 
+const bitsView = new DataView(new ArrayBuffer(4));
+
+/** The bits of `value` as a float32, read as an i32. */
+function floatBits(value: number): number {
+  bitsView.setFloat32(0, value, true);
+  return bitsView.getInt32(0, true);
+}
+
 function assertThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 2 || threads > MAX_THREADS) {
     throw new WasmThreadsError(`a threaded pool needs 2 to ${MAX_THREADS} threads, got ${threads}; use 1 for no helper threads.`);
   }
 }
 
-/** gemm, gemmTail, im2col, col2im, col2imStore, the chunk loop and addInto on a shared memory; FMA where available. */
+/**
+ * gemm, gemmTail, im2col, col2im, col2imStore, the chunk loop, addInto and the map ops'
+ * functions on a shared memory; FMA where available.
+ */
 function compilePoolModule(): { module: WebAssembly.Module; fma: boolean } {
-  const functions = (fma: boolean) => [
-    writeGemm({ ...GEMM_SHAPE, fma }),
-    writeGemm({ ...GEMM_SHAPE, fma }, true),
-    writeIm2col(),
-    writeCol2im(),
-    writeCol2imStore(),
-    writeWork({ gemm: 0, gemmTail: 1, im2col: 2, col2im: 3, col2imStore: 4 }),
-    writeAddInto(),
-  ];
+  const mapWriters = [writeRelu, writeAdd, writeReluGrad, writeAddRows, writeChannelAffine, writeChannelInputGradient, writeAvgPoolWindows, writeCopyRows];
+  const functions = (fma: boolean) => {
+    const maps = mapWriters.map((write) => write());
+    const first = 7;
+    const map = Object.fromEntries(
+      MAP_OP_NAMES.map((op) => {
+        const at = maps.findIndex((m) => m.exportName === MAP_OPS[op].callee);
+        if (at < 0) throw new Error(`infomax wasm threads: no function '${MAP_OPS[op].callee}' for map op '${op}'`);
+        return [op, first + at];
+      }),
+    ) as Record<MapOp, number>;
+    return [
+      writeGemm({ ...GEMM_SHAPE, fma }),
+      writeGemm({ ...GEMM_SHAPE, fma }, true),
+      writeIm2col(),
+      writeCol2im(),
+      writeCol2imStore(),
+      writeWork({ gemm: 0, gemmTail: 1, im2col: 2, col2im: 3, col2imStore: 4, map }),
+      writeAddInto(),
+      ...maps,
+    ];
+  };
   const withFma = assembleModule(functions(true), true);
   const fma = WebAssembly.validate(withFma);
   return { module: new WebAssembly.Module(fma ? withFma : assembleModule(functions(false), true)), fma };

@@ -103,3 +103,30 @@ function stopPools(s: ThreadsState): void {
   for (const { pool } of s.pools.values()) pool.dispose();
   s.pools.clear();
 }
+
+const ROW_PASSES = Symbol.for('@infomax/core/wasm-threaded-row-passes');
+const rowPassFlags = globalThis as { [ROW_PASSES]?: boolean };
+
+/**
+ * Whether row-wise passes (Add, Relu and its gradient, batch norm's passes, pooling, row
+ * copies) may be split over the helper threads (default: yes). Process-wide. Native kernel sets
+ * that run their own threads turn it off: a helper spinning between those passes would hold a
+ * core their threads need.
+ */
+export function setWasmThreadedRowPasses(enabled: boolean): void {
+  rowPassFlags[ROW_PASSES] = enabled;
+}
+
+export function wasmThreadedRowPasses(): boolean {
+  return rowPassFlags[ROW_PASSES] !== false;
+}
+
+/**
+ * `backend`'s pool when it should split a row-wise pass over `bytes` of tensors (see
+ * `takesMap`), else null.
+ */
+export function threadedMapFor(backend: unknown, bytes: number): ThreadedKernels | null {
+  if (!wasmThreadedRowPasses()) return null;
+  const pool = wasmThreadPool(backend);
+  return pool !== null && pool.takesMap(bytes) ? pool : null;
+}

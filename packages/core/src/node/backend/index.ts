@@ -3,6 +3,8 @@ export { BACKEND_ENV_VAR, NODE_BACKENDS, requestedNodeBackend, type NodeBackendN
 export { importModule, isModuleNotFound, type ModuleLoader } from './module-loader';
 export {
   autoWasmThreads,
+  BACKGROUND_GRADIENTS_ENV_VAR,
+  backgroundGradientsWanted,
   DEFAULT_WASM_THREADS,
   RELAXED_SIMD_ENV_VAR,
   relaxedSimdWanted,

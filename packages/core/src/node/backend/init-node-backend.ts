@@ -5,8 +5,9 @@ import { errorMessage, portable } from '../../backends/init-backend';
 import { activate, describeWasmBackend } from '../../backends/activate-backend';
 import { registerHelperLauncher } from '../../backends/wasm-threads/helper-launcher';
 import { setWasmGemmThreads } from '../../backends/wasm-threads/wasm-gemm-threads';
+import { setWasmBackgroundGradients } from '../../backends/wasm-kernels/background-gradients';
 import { enableRelaxedSimd } from './relaxed-simd';
-import { relaxedSimdWanted, requestedWasmThreads } from './wasm-threads-env';
+import { backgroundGradientsWanted, relaxedSimdWanted, requestedWasmThreads } from './wasm-threads-env';
 import { nodeHelperLauncher } from './worker-helper-launcher';
 import { registerTileGradient } from '../../tensor/tile-gradient';
 import { importModule, isModuleNotFound, type ModuleLoader } from './module-loader';
@@ -93,13 +94,15 @@ async function candidate(name: Exclude<NodeBackendName, 'auto'>, context: Candid
 
 /**
  * wasm with relaxed SIMD switched on first where Node has it behind a flag (unless
- * INFOMAX_WASM_RELAXED_SIMD=0), and infomax's gemm on `wasmThreads` threads (worker_threads).
+ * INFOMAX_WASM_RELAXED_SIMD=0), and infomax's gemm on `wasmThreads` threads (worker_threads),
+ * filter gradients in the background unless INFOMAX_WASM_BACKGROUND_GRADIENTS=0.
  */
 async function wasmBackend(context: CandidateContext): Promise<BackendChoice> {
   if (relaxedSimdWanted(context.env)) enableRelaxedSimd();
   registerHelperLauncher(nodeHelperLauncher);
   const choice = await portable('wasm', { sharedHeap: context.wasmThreads > 1 });
   setWasmGemmThreads(context.wasmThreads);
+  setWasmBackgroundGradients(backgroundGradientsWanted(context.env));
   return { ...choice, description: await describeWasmBackend() };
 }
 

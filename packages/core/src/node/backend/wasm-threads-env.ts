@@ -5,6 +5,8 @@ import { MAX_THREADS } from '../../backends/wasm-threads/threaded-kernels';
 export const WASM_THREADS_ENV_VAR = 'INFOMAX_WASM_THREADS';
 /** '0' keeps relaxed SIMD (fused multiply-add) off in Node versions that need a flag for it. */
 export const RELAXED_SIMD_ENV_VAR = 'INFOMAX_WASM_RELAXED_SIMD';
+/** '0' computes filter gradients in the foreground (see `setWasmBackgroundGradients`). */
+export const BACKGROUND_GRADIENTS_ENV_VAR = 'INFOMAX_WASM_BACKGROUND_GRADIENTS';
 
 /** Threads used when neither the option nor INFOMAX_WASM_THREADS says (see docs/benchmarks.md). */
 export const DEFAULT_WASM_THREADS = 'auto';
@@ -34,5 +36,11 @@ export function requestedWasmThreads(
 /** Whether to turn relaxed SIMD on: yes unless INFOMAX_WASM_RELAXED_SIMD is '0' or 'false'. */
 export function relaxedSimdWanted(env: Readonly<Record<string, string | undefined>>): boolean {
   const value = env[RELAXED_SIMD_ENV_VAR]?.trim().toLowerCase();
+  return value !== '0' && value !== 'false';
+}
+
+/** Whether filter gradients may run in the background: yes unless INFOMAX_WASM_BACKGROUND_GRADIENTS is '0' or 'false'. */
+export function backgroundGradientsWanted(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env[BACKGROUND_GRADIENTS_ENV_VAR]?.trim().toLowerCase();
   return value !== '0' && value !== 'false';
 }
