@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { GemmOperands } from '../wasm-simd/blocked-gemm';
 import type { BackgroundJob, ThreadedKernels } from '../wasm-threads/threaded-kernels';
+import { processSwitch } from '../process-switch';
 
 /**
  * Weight gradients computed in the background on the wasm backend's helper threads.
@@ -40,8 +41,7 @@ const STATE = Symbol.for('@infomax/core/background-gradients');
 type Holder = { [STATE]?: WeakMap<object, PendingWork> };
 const holder = globalThis as Holder;
 
-const ENABLED = Symbol.for('@infomax/core/background-gradients-enabled');
-const flags = globalThis as { [ENABLED]?: boolean };
+const backgroundSwitch = processSwitch('@infomax/core/background-gradients-enabled');
 
 /**
  * Whether filter gradients on the wasm backend may run in the background on the helper
@@ -50,11 +50,12 @@ const flags = globalThis as { [ENABLED]?: boolean };
  * comparisons, or as an escape hatch).
  */
 export function setWasmBackgroundGradients(enabled: boolean): void {
-  flags[ENABLED] = enabled;
+  backgroundSwitch.set(enabled);
 }
 
+/** Whether filter gradients may run in the background (see `setWasmBackgroundGradients`). */
 export function wasmBackgroundGradients(): boolean {
-  return flags[ENABLED] !== false;
+  return backgroundSwitch.on();
 }
 
 /** The pending work of `backend`, with its hooks installed (once per backend). */

@@ -7,6 +7,7 @@ import { writeReluGrad } from './relu-grad-kernel';
 import { writeBatchNormPasses } from './batch-norm-kernel';
 import { writeAvgPoolWindows } from './avg-pool-kernel';
 import { writeCopyRows } from './elementwise-kernel';
+import { processSwitch } from '../process-switch';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
 export interface SimdKernels {
@@ -164,20 +165,19 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
   return kernels;
 }
 
-const ENABLED = Symbol.for('@infomax/core/simd-kernels-enabled');
-const flags = globalThis as { [ENABLED]?: boolean };
+const enabledSwitch = processSwitch('@infomax/core/simd-kernels-enabled');
 
 /**
  * Switches infomax's SIMD kernels on (default) or off for the process; off, the wasm training
  * kernels use their compositions of tfjs' kernels. For comparisons and as an escape hatch.
  */
 export function setSimdKernelsEnabled(enabled: boolean): void {
-  flags[ENABLED] = enabled;
+  enabledSwitch.set(enabled);
 }
 
 /** Whether infomax's SIMD kernels are switched on for the process (see `setSimdKernelsEnabled`). */
 export function simdKernelsEnabled(): boolean {
-  return flags[ENABLED] !== false;
+  return enabledSwitch.on();
 }
 
 /** The kernels loaded for this backend, or null (not loaded, unavailable or switched off). */

@@ -4,6 +4,7 @@ import { helperLauncher } from './helper-launcher';
 import { DEFAULT_THRESHOLDS, type ThreadThresholds } from './thread-thresholds';
 import { MAX_THREADS, ThreadedKernels } from './threaded-kernels';
 import { WasmThreadsError } from './wasm-threads-error';
+import { processSwitch } from '../process-switch';
 
 interface PoolEntry {
   pool: ThreadedKernels;
@@ -104,8 +105,7 @@ function stopPools(s: ThreadsState): void {
   s.pools.clear();
 }
 
-const ROW_PASSES = Symbol.for('@infomax/core/wasm-threaded-row-passes');
-const rowPassFlags = globalThis as { [ROW_PASSES]?: boolean };
+const rowPasses = processSwitch('@infomax/core/wasm-threaded-row-passes');
 
 /**
  * Whether row-wise passes (Add, Relu and its gradient, batch norm's passes, pooling, row
@@ -114,11 +114,12 @@ const rowPassFlags = globalThis as { [ROW_PASSES]?: boolean };
  * core their threads need.
  */
 export function setWasmThreadedRowPasses(enabled: boolean): void {
-  rowPassFlags[ROW_PASSES] = enabled;
+  rowPasses.set(enabled);
 }
 
+/** Whether row-wise passes may use the helper threads (see `setWasmThreadedRowPasses`). */
 export function wasmThreadedRowPasses(): boolean {
-  return rowPassFlags[ROW_PASSES] !== false;
+  return rowPasses.on();
 }
 
 /**
