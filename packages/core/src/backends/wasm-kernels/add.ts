@@ -1,10 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { threadedMapFor } from '../wasm-threads/wasm-gemm-threads';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: object): { memoryOffset: number } };
-}
+import { heapOffset, type WasmHeapBackend } from './wasm-heap';
 
 /**
  * Add on wasm: large float32 sums of same-shape tensors, or of a tensor and a bias over its
@@ -20,10 +16,9 @@ export function addWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.KernelFunc
   const big = plan.rows * plan.channels;
   const pool = threadedMapFor(args.backend, 3 * 4 * big);
   if (!pool) return stock(args) as tf.TensorInfo;
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const out = backend.makeOutput(plan.outShape, 'float32');
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-  const [pa, pb, po] = [offset(a), offset(b), offset(out)];
+  const [pa, pb, po] = [heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out)];
   if (plan.kind === 'same') {
     pool.map('add', big, [pa, pb, po], [4, 4, 4], [], 4);
   } else {

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { copyRows } from './copy-rows';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: object): { memoryOffset: number } };
-}
+import { heapOffset, type WasmHeapBackend } from './wasm-heap';
 
 /**
  * PadV2 on wasm for a constant pad of the last axis only (a channel pad, e.g. AMDIM's
@@ -22,18 +18,17 @@ export function padWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.KernelFunc
   const [before = 0, after = 0] = paddings[rank - 1] ?? [];
   const channels = x.shape[rank - 1] ?? 0;
   const outShape = x.shape.map((d, axis) => (axis === rank - 1 ? d + before + after : d));
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const out = backend.makeOutput(outShape, 'float32');
   const rows = channels === 0 ? 0 : tf.util.sizeFromShape(x.shape) / channels;
   if (rows === 0 && tf.util.sizeFromShape(outShape) > 0) {
     // No input values: every output value is the pad.
-    new Float32Array((backend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer, backend.dataIdMap.get(out.dataId).memoryOffset, tf.util.sizeFromShape(outShape)).fill(constantValue);
+    new Float32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, out), tf.util.sizeFromShape(outShape)).fill(constantValue);
     return out;
   }
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   copyRows(args.backend, kernels, {
-    src: offset(x),
-    dst: offset(out),
+    src: heapOffset(backend, x),
+    dst: heapOffset(backend, out),
     rows,
     bytes: channels * 4,
     srcStride: channels * 4,

@@ -1,10 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { threadedMapFor } from '../wasm-threads/wasm-gemm-threads';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: object): { memoryOffset: number } };
-}
+import { heapOffset, type WasmHeapBackend } from './wasm-heap';
 
 /**
  * Relu on wasm: large float32 tensors split over the helper threads when they are on (the
@@ -16,9 +12,8 @@ export function reluWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.KernelFun
   const n = tf.util.sizeFromShape(x.shape);
   const pool = threadedMapFor(args.backend, 2 * 4 * n);
   if (!pool) return stock(args) as tf.TensorInfo;
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = args.backend as unknown as WasmHeapBackend;
   const out = backend.makeOutput(x.shape.slice(), 'float32');
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-  pool.map('relu', n, [offset(x), offset(out)], [4, 4], [], 4);
+  pool.map('relu', n, [heapOffset(backend, x), heapOffset(backend, out)], [4, 4], [], 4);
   return out;
 }

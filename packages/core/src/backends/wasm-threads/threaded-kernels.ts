@@ -475,7 +475,7 @@ export class ThreadedKernels {
       p[MAP_PARAM.pointers + j] = at;
       p[MAP_PARAM.strides + j] = strides[j] ?? 0;
     });
-    const floats = new Set(MAP_OPS[op].args.flatMap((arg) => ('floatWord' in arg ? [arg.floatWord] : [])));
+    const floats = FLOAT_WORDS[op];
     words.forEach((value, j) => {
       p[MAP_PARAM.words + j] = floats.has(j) ? floatBits(value) : value;
     });
@@ -576,6 +576,11 @@ export class ThreadedKernels {
     }
   }
 }
+
+/** Which words of each map op are passed as f32 (from its MAP_OPS entry). */
+const FLOAT_WORDS = Object.fromEntries(
+  MAP_OP_NAMES.map((op) => [op, new Set(MAP_OPS[op].args.flatMap((arg) => ('floatWord' in arg ? [arg.floatWord] : [])))]),
+) as Record<MapOp, Set<number>>;
 
 const bitsView = new DataView(new ArrayBuffer(4));
 
