@@ -9,6 +9,7 @@ export { FunctionWriter, assembleModule, I32, F32, V128, type Local, type ValTyp
 export { wasmKernelModule } from './wasm-simd/wasm-kernel-module';
 export { setWasmGemmThreads, setWasmThreadedRowPasses, wasmGemmThreads, wasmThreadedRowPasses } from './wasm-threads/wasm-gemm-threads';
 export { setWasmBackgroundGradients, wasmBackgroundGradients } from './wasm-kernels/background-gradients';
+export { setWasmWinogradConvolutions, wasmWinogradConvolutions } from './wasm-kernels/winograd-conv';
 export { registerHelperLauncher, type HelperHandle, type HelperLauncher, type HelperStart } from './wasm-threads/helper-launcher';
 export { WasmThreadsError } from './wasm-threads/wasm-threads-error';
 export type { ThreadThresholds } from './wasm-threads/thread-thresholds';

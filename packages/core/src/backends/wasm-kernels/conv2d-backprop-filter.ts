@@ -10,6 +10,7 @@ import {
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { im2colFilterGrad } from './im2col-filter-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
+import { winogradApplies, wasmWinogradConvolutions, winogradFilterGrad } from './winograd-conv';
 
 type Shape4 = [number, number, number, number];
 
@@ -18,7 +19,9 @@ type Shape4 = [number, number, number, number];
  * becomes the reduction axis. x is transposed to [Cin, H, W, N] (Cin images of N channels), dy to
  * [OH, OW, N, Cout] (an HWIO filter), and a conv with the forward stride as its dilation yields
  * [Cin, KH, KW, Cout]. A 1x1, stride-1, unpadded conv is a plain matrix product instead (2-6x
- * faster than the conv form on the AMDIM 1x1 shapes, measured).
+ * faster than the conv form on the AMDIM 1x1 shapes, measured). With infomax's SIMD kernels: the
+ * patch-matrix gemm (`im2colFilterGrad`), or the Winograd form for unpadded 4x4 stride-2
+ * convolutions (`winogradFilterGrad`).
  */
 export function conv2dBackpropFilterWasm({
   inputs,
@@ -40,6 +43,7 @@ export function conv2dBackpropFilterWasm({
   );
   const kernels = x.dtype === 'float32' ? simdKernelsFor(backend) : null;
   return composeWasmKernel(backend, (scope) => {
+    if (kernels && wasmWinogradConvolutions() && winogradApplies(info)) return winogradFilterGrad(scope, kernels, x, dy, info);
     if (kernels) return im2colFilterGrad(scope, kernels, x, dy, info);
     return isPointwise(info) ? pointwiseFilterGrad(scope, x, dy, info) : transposedFilterGrad(scope, x, dy, info);
   });

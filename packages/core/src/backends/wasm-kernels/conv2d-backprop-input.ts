@@ -6,6 +6,7 @@ import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { gemmInputGrad } from './gemm-input-grad';
 import { gemmSubPixelInputGrad, subPixelGemm } from './gemm-sub-pixel-input-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
+import { winogradApplies, wasmWinogradConvolutions, winogradInputGrad } from './winograd-conv';
 
 type Shape4 = [number, number, number, number];
 
@@ -18,7 +19,8 @@ type Shape4 = [number, number, number, number];
  *   convolution would mostly multiply padding.
  * With infomax's SIMD kernels both are gemm + patch walks (`gemmSubPixelInputGrad`,
  * `gemmInputGrad`); without them, compositions of XNNPACK-backed tfjs kernels
- * (`subPixelInputGrad`, `col2imInputGrad`).
+ * (`subPixelInputGrad`, `col2imInputGrad`). Unpadded 4x4 stride-2 convolutions take the
+ * Winograd form with the SIMD kernels (`winogradInputGrad`).
  */
 export function conv2dBackpropInputWasm({
   inputs,
@@ -38,6 +40,7 @@ export function conv2dBackpropInputWasm({
     'channelsLast',
   );
   const kernels = dy.dtype === 'float32' ? simdKernelsFor(backend) : null;
+  if (kernels && wasmWinogradConvolutions() && winogradApplies(info)) return composeWasmKernel(backend, (scope) => winogradInputGrad(scope, kernels, dy, filter, info));
   if (kernels) {
     return composeWasmKernel(backend, (scope) =>
       gemmInputGradForm(info) === 'col2im'

@@ -7,6 +7,7 @@ import { isPointwise } from './conv-geometry';
 import { convGemm, convMacs, walkPatches } from './conv-gemm';
 import { poolOperation } from './pool-operation';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
+import { winogradApplies, winogradConv2d, wasmWinogradConvolutions } from './winograd-conv';
 
 type Shape4 = [number, number, number, number];
 
@@ -16,7 +17,8 @@ type Shape4 = [number, number, number, number];
  * directly. A 1x1, stride-1 conv skips the im2col. XNNPACK's convolution packs its filter on
  * every call (training changes it every step) but needs no patch matrix, so it keeps the
  * convolutions whose patch matrix would cost more to write than the filter to pack (see
- * `preferGemmConv`). Other layouts keep the stock kernel too.
+ * `preferGemmConv`). Other layouts keep the stock kernel too. Unpadded 4x4 stride-2
+ * convolutions go to the Winograd form instead (`winogradConv2d`: 9/16 of the multiply-adds).
  */
 export function gemmConv2dWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.KernelFunc): tf.TensorInfo {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
@@ -33,6 +35,7 @@ export function gemmConv2dWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.Ker
     false,
     'channelsLast',
   );
+  if (wasmWinogradConvolutions() && winogradApplies(info)) return composeWasmKernel(args.backend, (scope) => winogradConv2d(scope, kernels, x, filter, info));
   if (!preferGemmConv(info) && !threadedConv(args.backend, info)) return stock(args) as tf.TensorInfo;
   return composeWasmKernel(args.backend, (scope) => gemmConv2d(scope, kernels, x, filter, info));
 }

@@ -2,7 +2,7 @@ import { F32, FunctionWriter, I32, V128, type Local } from './wasm-assembler';
 
 /**
  * gemm(a, b, c, M, N, K, sam, sak, sbk, scm, accumulate, pack): C[M, N] (+)= A[M, K] B[K, N],
- * f32. `pack` is 0 or a scratch buffer of K * 32 bytes for 8-column panels of B.
+ * f32. `pack` is 0 or a scratch buffer of K * 48 bytes for 12- and 8-column panels of B.
  *
  * All pointers and strides are in bytes. A's element (m, k) is at a + m*sam + k*sak, so a
  * transposed A is just other strides; B's rows are contiguous along n (b + k*sbk + n*4); C's
@@ -11,19 +11,27 @@ import { F32, FunctionWriter, I32, V128, type Local } from './wasm-assembler';
  * Why not XNNPACK's: tfjs' wasm matMul packs its right operand on every call, and its packing
  * runs at 7-45 ns per element (measured), so an [8, 128] x [128, 384] product or a filter
  * gradient with K = 28800 spends most of its time packing. This kernel reads B in place: tiles
- * of 4 rows x 8 columns held in 8 f32x4 accumulators, each k broadcasting one A element per
- * row against two B vectors; 4- and 1-column panels and single rows take the remainders.
+ * of 3 rows x 12 columns held in 9 f32x4 accumulators, each k broadcasting one A element per
+ * row against three B vectors; 8- and 4-column panels (in 4-row tiles), single columns and
+ * single rows take the remainders.
  */
 export interface GemmShape {
-  /** Rows of the main register tile (4-6: 2 accumulators per row, 16 v128 registers on x64). */
+  /** Rows of the register tiles of 8- and 4-column panels (4-6: 2 accumulators per row). */
   rows: number;
+  /**
+   * Columns of the main panels: 12 (3-row tiles, 9 accumulators: 9 multiply-adds per depth
+   * step for 6 loads and 3 pointer steps, where 4 x 8 does 8 for 6 and 4; 1.07-1.10x on one
+   * thread, measured) or 8 (every panel in `rows`-row tiles). Larger tiles spill in V8 (16 v128
+   * registers on x64: 5x8, 6x8 and 4x12 ran at 0.5-0.6x).
+   */
+  panel?: 8 | 12;
   /** Depth steps per loop iteration. */
   unroll: 1 | 2;
   /** Multiply-adds as relaxed-SIMD f32x4.relaxed_madd (one fused op where the CPU has FMA). */
   fma?: boolean;
 }
 
-export const GEMM_SHAPE: GemmShape = { rows: 4, unroll: 1 };
+export const GEMM_SHAPE: GemmShape = { rows: 4, unroll: 1, panel: 12 };
 
 /**
  * `tail`: the function gemmTail, for the last 2-3 rows of a product: the same arguments, but
@@ -48,8 +56,8 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE, tail = false): Function
   const cp = f.local(I32);
   const maxRows = Math.max(4, shape.rows);
   const ap = Array.from({ length: maxRows }, () => f.local(I32));
-  const acc = Array.from({ length: maxRows }, () => [f.local(V128), f.local(V128)]);
-  const vb = [f.local(V128), f.local(V128)];
+  const acc = Array.from({ length: maxRows }, () => [f.local(V128), f.local(V128), f.local(V128)]);
+  const vb = [f.local(V128), f.local(V128), f.local(V128)];
   const va = f.local(V128);
   const facc = Array.from({ length: maxRows }, () => f.local(F32));
   const fb = f.local(F32);
@@ -123,28 +131,29 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE, tail = false): Function
   const rows = (nr: number) => {
     f.get(b).get(n0).i32(2).i32Shl().i32Add().set(pbase);
     f.get(sbk).set(pstride);
-    if (nr === 8) {
+    if (nr >= 8) {
       f.get(pack).if();
       f.get(pbase).set(src).get(pack).set(bp).get(K).set(kk);
       f.block().loop();
       f.get(kk).i32Eqz().brIf(1);
-      f.get(bp).get(src).v128Load(0).v128Store(0);
-      f.get(bp).get(src).v128Load(16).v128Store(16);
-      f.addTo(src, sbk).addTo(bp, 32);
+      for (let j = 0; j < nr / 4; j++) f.get(bp).get(src).v128Load(16 * j).v128Store(16 * j);
+      f.addTo(src, sbk).addTo(bp, nr * 4);
       f.get(kk).i32(1).i32Sub().set(kk);
       f.br(0).end().end();
-      f.get(pack).set(pbase).i32(32).set(pstride);
+      f.get(pack).set(pbase).i32(nr * 4).set(pstride);
       f.end();
     }
+    // 12-column panels go in tiles of 3 rows (a fourth row's 3 accumulators would spill).
+    const tileRows = nr === 12 ? 3 : 4;
     f.i32(0).set(m0);
     if (tail) {
       f.block().loop();
       f.get(m0).get(M).i32GeS().brIf(1);
-      tile(4, nr);
-      f.addTo(m0, 4).br(0).end().end();
+      tile(tileRows, nr);
+      f.addTo(m0, tileRows).br(0).end().end();
       return;
     }
-    for (const mr of shape.rows > 4 ? [shape.rows, 4] : [4]) {
+    for (const mr of nr === 12 ? [3] : shape.rows > 4 ? [shape.rows, 4] : [4]) {
       f.block().loop();
       f.get(M).get(m0).i32Sub().i32(mr).i32LtS().brIf(1);
       tile(mr, nr);
@@ -157,11 +166,17 @@ export function writeGemm(shape: GemmShape = GEMM_SHAPE, tail = false): Function
   };
 
   f.i32(0).set(n0);
-  // Panels of 8 columns.
+  const panel = shape.panel ?? 8;
+  // Panels of 12 (or 8) columns, then at most one of 8.
   f.block().loop();
-  f.get(N).get(n0).i32Sub().i32(8).i32LtS().brIf(1);
-  rows(8);
-  f.addTo(n0, 8).br(0).end().end();
+  f.get(N).get(n0).i32Sub().i32(panel).i32LtS().brIf(1);
+  rows(panel);
+  f.addTo(n0, panel).br(0).end().end();
+  if (panel === 12) {
+    f.get(N).get(n0).i32Sub().i32(8).i32GeS().if();
+    rows(8);
+    f.addTo(n0, 8).end();
+  }
   // One panel of 4 columns.
   f.get(N).get(n0).i32Sub().i32(4).i32GeS().if();
   rows(4);

@@ -46,6 +46,14 @@ export const MAP_OPS = {
     callee: 'avgPoolWindows',
     args: [p(0), p(1), ROWS, w(0), w(1), w(2), w(3), w(4), p(2), p(3), { scratch: true }, w(5), { floatWord: 6 }],
   },
+  /** winogradInput(x, v, images, h, w, c, tilesH, tilesW, planeBytes, firstTile): rows are images. */
+  winogradInput: { callee: 'winogradInput', args: [p(0), p(1), ROWS, w(0), w(1), w(2), w(3), w(4), w(5), w(6)] },
+  /** winogradInputGrad(dv, dx, images, h, w, c, tilesH, tilesW, planeBytes, firstTile). */
+  winogradInputGrad: { callee: 'winogradInputGrad', args: [p(0), p(1), ROWS, w(0), w(1), w(2), w(3), w(4), w(5), w(6)] },
+  /** winogradOutput(m, y, images, tilesH, tilesW, f, planeBytes, firstTile). */
+  winogradOutput: { callee: 'winogradOutput', args: [p(0), p(1), ROWS, w(0), w(1), w(2), w(3), w(4)] },
+  /** winogradOutputGrad(dy, dm, images, tilesH, tilesW, f, planeBytes, firstTile). */
+  winogradOutputGrad: { callee: 'winogradOutputGrad', args: [p(0), p(1), ROWS, w(0), w(1), w(2), w(3), w(4)] },
 } as const satisfies Record<string, MapOpSpec>;
 
 export type MapOp = keyof typeof MAP_OPS;

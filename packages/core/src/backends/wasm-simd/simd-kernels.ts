@@ -7,6 +7,7 @@ import { writeReluGrad } from './relu-grad-kernel';
 import { writeBatchNormPasses } from './batch-norm-kernel';
 import { writeAvgPoolWindows } from './avg-pool-kernel';
 import { writeCopyRows } from './elementwise-kernel';
+import { writeWinogradInput, writeWinogradInputGrad, writeWinogradOutput, writeWinogradOutputGrad } from './winograd-kernel';
 import { processSwitch } from '../process-switch';
 
 /** infomax's own wasm SIMD kernels, running on the tfjs wasm backend's memory. */
@@ -63,6 +64,14 @@ export interface SimdKernels {
   col2imStore(dx: number, cols: number, ...geometry: PatchGeometry): void;
   /** See `writeCopyRows`: rows copied between strides, with a constant pad before and after. */
   copyRows(src: number, dst: number, rows: number, bytes: number, srcStride: number, dstStride: number, padBefore: number, padAfter: number, fill: number): void;
+  /** See `writeWinogradInput` (winograd-kernel.ts): V = B^T d B of every tile and stride phase. */
+  winogradInput(x: number, v: number, images: number, h: number, w: number, c: number, tilesH: number, tilesW: number, planeBytes: number, firstTile: number): void;
+  /** See `writeWinogradInputGrad`: dx from dV, the gradient of winogradInput. */
+  winogradInputGrad(dv: number, dx: number, images: number, h: number, w: number, c: number, tilesH: number, tilesW: number, planeBytes: number, firstTile: number): void;
+  /** See `writeWinogradOutput`: y = A^T M A of every tile. */
+  winogradOutput(m: number, y: number, images: number, tilesH: number, tilesW: number, channels: number, planeBytes: number, firstTile: number): void;
+  /** See `writeWinogradOutputGrad`: dM = A dY A^T of every tile. */
+  winogradOutputGrad(dy: number, dm: number, images: number, tilesH: number, tilesW: number, channels: number, planeBytes: number, firstTile: number): void;
   /** See `writeReluGrad`: out = tfjs' Relu gradient mul(dy, step(x)) of n values, in one pass. */
   reluGrad(dy: number, x: number, out: number, n: number): void;
   /** See `writeChannelSums` (batch-norm-kernel.ts): per-channel sums of [rows, channels]. */
@@ -107,7 +116,7 @@ export type PatchGeometry = [
   dh: number, dw: number,
 ];
 
-/** Room for an 8-column panel of GEMM_DEPTH_BLOCK rows (with margin). */
+/** Room for a 12-column panel of GEMM_DEPTH_BLOCK rows (with margin). */
 export const PACK_BYTES = 64 * 1024;
 
 // Process-wide, like the thread pools: `@infomax/core` and `@infomax/core/node` are separate
@@ -137,8 +146,8 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     // Relaxed SIMD's fused multiply-add makes the gemm ~1.3x faster (measured); engines without
     // it (Node 20 unless run with --experimental-wasm-relaxed-simd) get plain mul + add.
-    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows(), writeCopyRows()], shared);
-    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows(), writeCopyRows()], shared);
+    const withFma = assembleModule([writeGemm({ ...GEMM_SHAPE, fma: true }), writeGemm({ ...GEMM_SHAPE, fma: true }, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows(), writeCopyRows(), ...winogradWriters()], shared);
+    const plain = assembleModule([writeGemm(GEMM_SHAPE), writeGemm(GEMM_SHAPE, true), writeIm2col(), writeCol2im(), writeCol2imStore(), writeAdam(), ...writeBatchNormPasses(), writeReluGrad(), writeAvgPoolWindows(), writeCopyRows(), ...winogradWriters()], shared);
     const fma = WebAssembly.validate(withFma);
     const bytes = fma ? withFma : plain;
     try {
@@ -163,6 +172,10 @@ export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels
   }
   loaded.set(backend, kernels);
   return kernels;
+}
+
+function winogradWriters() {
+  return [writeWinogradInput(), writeWinogradInputGrad(), writeWinogradOutput(), writeWinogradOutputGrad()];
 }
 
 const enabledSwitch = processSwitch('@infomax/core/simd-kernels-enabled');

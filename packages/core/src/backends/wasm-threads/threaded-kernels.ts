@@ -9,6 +9,7 @@ import { writeAdd, writeAddRows, writeCopyRows, writeRelu } from '../wasm-simd/e
 import { writeReluGrad } from '../wasm-simd/relu-grad-kernel';
 import { writeChannelAffine, writeChannelInputGradient } from '../wasm-simd/batch-norm-kernel';
 import { writeAvgPoolWindows } from '../wasm-simd/avg-pool-kernel';
+import { writeWinogradInput, writeWinogradInputGrad, writeWinogradOutput, writeWinogradOutputGrad } from '../wasm-simd/winograd-kernel';
 import { MAP_OPS, MAP_OP_NAMES, type MapOp } from '../wasm-simd/map-ops';
 import { CONTROL, GEMM_PARAM, JOB_KIND, MAP_PARAM, MAP_POINTERS, MAP_WORDS, PATCH_PARAM, type JobKind } from '../wasm-simd/work-control';
 import { CHUNKS_PER_THREAD, planGemm } from './gemm-plan';
@@ -601,7 +602,10 @@ function assertThreads(threads: number): void {
  * functions on a shared memory; FMA where available.
  */
 function compilePoolModule(): { module: WebAssembly.Module; fma: boolean } {
-  const mapWriters = [writeRelu, writeAdd, writeReluGrad, writeAddRows, writeChannelAffine, writeChannelInputGradient, writeAvgPoolWindows, writeCopyRows];
+  const mapWriters = [
+    writeRelu, writeAdd, writeReluGrad, writeAddRows, writeChannelAffine, writeChannelInputGradient, writeAvgPoolWindows, writeCopyRows,
+    writeWinogradInput, writeWinogradInputGrad, writeWinogradOutput, writeWinogradOutputGrad,
+  ];
   const functions = (fma: boolean) => {
     const maps = mapWriters.map((write) => write());
     const first = 7;

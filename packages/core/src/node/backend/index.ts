@@ -10,6 +10,8 @@ export {
   relaxedSimdWanted,
   requestedWasmThreads,
   WASM_THREADS_ENV_VAR,
+  WINOGRAD_ENV_VAR,
+  winogradWanted,
 } from './wasm-threads-env';
 export { enableRelaxedSimd } from './relaxed-simd';
 export { nodeHelperLauncher } from './worker-helper-launcher';

@@ -6,8 +6,9 @@ import { activate, describeWasmBackend } from '../../backends/activate-backend';
 import { registerHelperLauncher } from '../../backends/wasm-threads/helper-launcher';
 import { setWasmGemmThreads } from '../../backends/wasm-threads/wasm-gemm-threads';
 import { setWasmBackgroundGradients } from '../../backends/wasm-kernels/background-gradients';
+import { setWasmWinogradConvolutions } from '../../backends/wasm-kernels/winograd-conv';
 import { enableRelaxedSimd } from './relaxed-simd';
-import { backgroundGradientsWanted, relaxedSimdWanted, requestedWasmThreads } from './wasm-threads-env';
+import { backgroundGradientsWanted, relaxedSimdWanted, requestedWasmThreads, winogradWanted } from './wasm-threads-env';
 import { nodeHelperLauncher } from './worker-helper-launcher';
 import { registerTileGradient } from '../../tensor/tile-gradient';
 import { importModule, isModuleNotFound, type ModuleLoader } from './module-loader';
@@ -95,7 +96,8 @@ async function candidate(name: Exclude<NodeBackendName, 'auto'>, context: Candid
 /**
  * wasm with relaxed SIMD switched on first where Node has it behind a flag (unless
  * INFOMAX_WASM_RELAXED_SIMD=0), and infomax's gemm on `wasmThreads` threads (worker_threads),
- * filter gradients in the background unless INFOMAX_WASM_BACKGROUND_GRADIENTS=0.
+ * filter gradients in the background unless INFOMAX_WASM_BACKGROUND_GRADIENTS=0, 4x4 stride-2
+ * convolutions in the Winograd form unless INFOMAX_WASM_WINOGRAD=0.
  */
 async function wasmBackend(context: CandidateContext): Promise<BackendChoice> {
   if (relaxedSimdWanted(context.env)) enableRelaxedSimd();
@@ -103,6 +105,7 @@ async function wasmBackend(context: CandidateContext): Promise<BackendChoice> {
   const choice = await portable('wasm', { sharedHeap: context.wasmThreads > 1 });
   setWasmGemmThreads(context.wasmThreads);
   setWasmBackgroundGradients(backgroundGradientsWanted(context.env));
+  setWasmWinogradConvolutions(winogradWanted(context.env));
   return { ...choice, description: await describeWasmBackend() };
 }
 

@@ -7,6 +7,8 @@ export const WASM_THREADS_ENV_VAR = 'INFOMAX_WASM_THREADS';
 export const RELAXED_SIMD_ENV_VAR = 'INFOMAX_WASM_RELAXED_SIMD';
 /** '0' computes filter gradients in the foreground (see `setWasmBackgroundGradients`). */
 export const BACKGROUND_GRADIENTS_ENV_VAR = 'INFOMAX_WASM_BACKGROUND_GRADIENTS';
+/** '0' computes 4x4 stride-2 convolutions without the Winograd form (see `setWasmWinogradConvolutions`). */
+export const WINOGRAD_ENV_VAR = 'INFOMAX_WASM_WINOGRAD';
 
 /** Threads used when neither the option nor INFOMAX_WASM_THREADS says (see docs/benchmarks.md). */
 export const DEFAULT_WASM_THREADS = 'auto';
@@ -42,5 +44,11 @@ export function relaxedSimdWanted(env: Readonly<Record<string, string | undefine
 /** Whether filter gradients may run in the background: yes unless INFOMAX_WASM_BACKGROUND_GRADIENTS is '0' or 'false'. */
 export function backgroundGradientsWanted(env: Readonly<Record<string, string | undefined>>): boolean {
   const value = env[BACKGROUND_GRADIENTS_ENV_VAR]?.trim().toLowerCase();
+  return value !== '0' && value !== 'false';
+}
+
+/** Whether 4x4 stride-2 convolutions take the Winograd form: yes unless INFOMAX_WASM_WINOGRAD is '0' or 'false'. */
+export function winogradWanted(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env[WINOGRAD_ENV_VAR]?.trim().toLowerCase();
   return value !== '0' && value !== 'false';
 }
