@@ -40,6 +40,11 @@ interface Tiles {
   count: number;
   /** Columns of the input side: 4 phases x Cin. */
   depth: number;
+  /** Bytes per image of x, of y, of a plane of the input side (V) and of the output side (M). */
+  xBytes: number;
+  yBytes: number;
+  vBytes: number;
+  mBytes: number;
 }
 
 /**
@@ -73,6 +78,10 @@ function tilesOf(info: tf.backend_util.Conv2DInfo): Tiles {
     tilesW,
     count: info.batchSize * tilesH * tilesW,
     depth: 4 * info.inChannels,
+    xBytes: info.inHeight * info.inWidth * info.inChannels * 4,
+    yBytes: info.outHeight * info.outWidth * info.outChannels * 4,
+    vBytes: tilesH * tilesW * 4 * info.inChannels * 4,
+    mBytes: tilesH * tilesW * info.outChannels * 4,
   };
 }
 
@@ -141,13 +150,15 @@ function filterGradientTransform(scope: WasmKernelScope, du: tf.TensorInfo, t: T
       for (let o = 0; o < cout; o++) {
         const i = row + o;
         // G^T along xi: rows (e0 + e1, e1 + e2); then the same along nu.
-        const e1 = [d[3 * plane + i]!, d[4 * plane + i]!, d[5 * plane + i]!] as const;
-        const r00 = (d[i] as number) + e1[0];
-        const r01 = (d[plane + i] as number) + e1[1];
-        const r02 = (d[2 * plane + i] as number) + e1[2];
-        const r10 = e1[0] + (d[6 * plane + i] as number);
-        const r11 = e1[1] + (d[7 * plane + i] as number);
-        const r12 = e1[2] + (d[8 * plane + i] as number);
+        const e10 = d[3 * plane + i] as number;
+        const e11 = d[4 * plane + i] as number;
+        const e12 = d[5 * plane + i] as number;
+        const r00 = (d[i] as number) + e10;
+        const r01 = (d[plane + i] as number) + e11;
+        const r02 = (d[2 * plane + i] as number) + e12;
+        const r10 = e10 + (d[6 * plane + i] as number);
+        const r11 = e11 + (d[7 * plane + i] as number);
+        const r12 = e12 + (d[8 * plane + i] as number);
         out[w00 + o] = r00 + r01;
         out[w01 + o] = r01 + r02;
         out[w10 + o] = r10 + r11;
@@ -181,13 +192,12 @@ function transform(
 /** V = B^T d B of every tile and phase: 9 planes [tiles, 4 Cin]. */
 function inputTransform(scope: WasmKernelScope, kernels: SimdKernels, x: tf.TensorInfo, t: Tiles): tf.TensorInfo {
   const v = scope.output([9, t.count, t.depth]);
-  const tileBytes = t.tilesH * t.tilesW * t.depth * 4;
   transform(
     scope, kernels, 'winogradInput',
     [scope.offset(x), scope.offset(v)],
-    [t.h * t.w * t.cin * 4, tileBytes],
+    [t.xBytes, t.vBytes],
     [t.h, t.w, t.cin, t.tilesH, t.tilesW, t.count * t.depth * 4],
-    4 * (t.images * t.h * t.w * t.cin + 9 * t.count * t.depth),
+    t.images * (t.xBytes + 9 * t.vBytes),
     t.images,
   );
   return v;
@@ -199,9 +209,9 @@ function outputGradTransform(scope: WasmKernelScope, kernels: SimdKernels, dy: t
   transform(
     scope, kernels, 'winogradOutputGrad',
     [scope.offset(dy), scope.offset(dm)],
-    [4 * t.tilesH * t.tilesW * t.cout * 4, t.tilesH * t.tilesW * t.cout * 4],
+    [t.yBytes, t.mBytes],
     [t.tilesH, t.tilesW, t.cout, t.count * t.cout * 4],
-    4 * (13 * t.count * t.cout),
+    t.images * (t.yBytes + 9 * t.mBytes),
     t.images,
   );
   return dm;
@@ -244,9 +254,9 @@ export function winogradConv2d(scope: WasmKernelScope, kernels: SimdKernels, x: 
   transform(
     scope, kernels, 'winogradOutput',
     [scope.offset(m), scope.offset(y)],
-    [t.tilesH * t.tilesW * t.cout * 4, 4 * t.tilesH * t.tilesW * t.cout * 4],
+    [t.mBytes, t.yBytes],
     [t.tilesH, t.tilesW, t.cout, t.count * t.cout * 4],
-    4 * (13 * t.count * t.cout),
+    t.images * (t.yBytes + 9 * t.mBytes),
     t.images,
   );
   return y;
@@ -269,9 +279,9 @@ export function winogradInputGrad(scope: WasmKernelScope, kernels: SimdKernels, 
   transform(
     scope, kernels, 'winogradInputGrad',
     [scope.offset(dv), scope.offset(dx)],
-    [t.tilesH * t.tilesW * t.depth * 4, t.h * t.w * t.cin * 4],
+    [t.vBytes, t.xBytes],
     [t.h, t.w, t.cin, t.tilesH, t.tilesW, t.count * t.depth * 4],
-    4 * (t.images * t.h * t.w * t.cin * 2 + 9 * t.count * t.depth),
+    t.images * (2 * t.xBytes + 9 * t.vBytes),
     t.images,
   );
   return dx;
