@@ -10,7 +10,7 @@ import {
 import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { im2colFilterGrad } from './im2col-filter-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
-import { winogradApplies, wasmWinogradConvolutions, winogradFilterGrad } from './winograd-conv';
+import { takesWinograd, winogradFilterGrad } from './winograd-conv';
 
 type Shape4 = [number, number, number, number];
 
@@ -43,7 +43,7 @@ export function conv2dBackpropFilterWasm({
   );
   const kernels = x.dtype === 'float32' ? simdKernelsFor(backend) : null;
   return composeWasmKernel(backend, (scope) => {
-    if (kernels && wasmWinogradConvolutions() && winogradApplies(info)) return winogradFilterGrad(scope, kernels, x, dy, info);
+    if (kernels && takesWinograd(info)) return winogradFilterGrad(scope, kernels, x, dy, info);
     if (kernels) return im2colFilterGrad(scope, kernels, x, dy, info);
     return isPointwise(info) ? pointwiseFilterGrad(scope, x, dy, info) : transposedFilterGrad(scope, x, dy, info);
   });

@@ -6,7 +6,7 @@ import { simdKernelsFor } from '../wasm-simd/simd-kernels';
 import { gemmInputGrad } from './gemm-input-grad';
 import { gemmSubPixelInputGrad, subPixelGemm } from './gemm-sub-pixel-input-grad';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
-import { winogradApplies, wasmWinogradConvolutions, winogradInputGrad } from './winograd-conv';
+import { takesWinograd, winogradInputGrad } from './winograd-conv';
 
 type Shape4 = [number, number, number, number];
 
@@ -40,7 +40,7 @@ export function conv2dBackpropInputWasm({
     'channelsLast',
   );
   const kernels = dy.dtype === 'float32' ? simdKernelsFor(backend) : null;
-  if (kernels && wasmWinogradConvolutions() && winogradApplies(info)) return composeWasmKernel(backend, (scope) => winogradInputGrad(scope, kernels, dy, filter, info));
+  if (kernels && takesWinograd(info)) return composeWasmKernel(backend, (scope) => winogradInputGrad(scope, kernels, dy, filter, info));
   if (kernels) {
     return composeWasmKernel(backend, (scope) =>
       gemmInputGradForm(info) === 'col2im'

@@ -7,7 +7,7 @@ import { isPointwise } from './conv-geometry';
 import { convGemm, convMacs, walkPatches } from './conv-gemm';
 import { poolOperation } from './pool-operation';
 import { composeWasmKernel, type WasmKernelScope } from './wasm-kernel-scope';
-import { winogradApplies, winogradConv2d, wasmWinogradConvolutions } from './winograd-conv';
+import { takesWinograd, winogradConv2d } from './winograd-conv';
 
 type Shape4 = [number, number, number, number];
 
@@ -35,7 +35,7 @@ export function gemmConv2dWasm(args: Parameters<tf.KernelFunc>[0], stock: tf.Ker
     false,
     'channelsLast',
   );
-  if (wasmWinogradConvolutions() && winogradApplies(info)) return composeWasmKernel(args.backend, (scope) => winogradConv2d(scope, kernels, x, filter, info));
+  if (takesWinograd(info)) return composeWasmKernel(args.backend, (scope) => winogradConv2d(scope, kernels, x, filter, info));
   if (!preferGemmConv(info) && !threadedConv(args.backend, info)) return stock(args) as tf.TensorInfo;
   return composeWasmKernel(args.backend, (scope) => gemmConv2d(scope, kernels, x, filter, info));
 }

@@ -318,3 +318,8 @@ export function wasmWinogradConvolutions(): boolean {
   return winogradSwitch.on();
 }
 
+/** Whether this convolution takes the Winograd form: it applies and the switch is on. */
+export function takesWinograd(info: tf.backend_util.Conv2DInfo): boolean {
+  return winogradSwitch.on() && winogradApplies(info);
+}
+
