@@ -45,6 +45,13 @@ interface Tiles {
   yBytes: number;
   vBytes: number;
   mBytes: number;
+  /** Bytes of a whole plane: of V [tiles, 4 Cin], M [tiles, Cout] and U [4 Cin, Cout]. */
+  vPlane: number;
+  mPlane: number;
+  uPlane: number;
+  /** The words after (pointer, pointer, images) of the input-side and output-side transforms. */
+  inputWords: number[];
+  outputWords: number[];
 }
 
 /**
@@ -66,22 +73,22 @@ export function winogradApplies(info: tf.backend_util.Conv2DInfo): boolean {
 }
 
 function tilesOf(info: tf.backend_util.Conv2DInfo): Tiles {
+  const { batchSize: images, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
   const tilesH = info.outHeight / 2;
   const tilesW = info.outWidth / 2;
+  const count = images * tilesH * tilesW;
+  const depth = 4 * cin;
   return {
-    images: info.batchSize,
-    h: info.inHeight,
-    w: info.inWidth,
-    cin: info.inChannels,
-    cout: info.outChannels,
-    tilesH,
-    tilesW,
-    count: info.batchSize * tilesH * tilesW,
-    depth: 4 * info.inChannels,
-    xBytes: info.inHeight * info.inWidth * info.inChannels * 4,
-    yBytes: info.outHeight * info.outWidth * info.outChannels * 4,
-    vBytes: tilesH * tilesW * 4 * info.inChannels * 4,
-    mBytes: tilesH * tilesW * info.outChannels * 4,
+    images, h, w, cin, cout, tilesH, tilesW, count, depth,
+    xBytes: h * w * cin * 4,
+    yBytes: info.outHeight * info.outWidth * cout * 4,
+    vBytes: tilesH * tilesW * depth * 4,
+    mBytes: tilesH * tilesW * cout * 4,
+    vPlane: count * depth * 4,
+    mPlane: count * cout * 4,
+    uPlane: depth * cout * 4,
+    inputWords: [h, w, cin, tilesH, tilesW, count * depth * 4],
+    outputWords: [tilesH, tilesW, cout, count * cout * 4],
   };
 }
 
@@ -196,7 +203,7 @@ function inputTransform(scope: WasmKernelScope, kernels: SimdKernels, x: tf.Tens
     scope, kernels, 'winogradInput',
     [scope.offset(x), scope.offset(v)],
     [t.xBytes, t.vBytes],
-    [t.h, t.w, t.cin, t.tilesH, t.tilesW, t.count * t.depth * 4],
+    t.inputWords,
     t.images * (t.xBytes + 9 * t.vBytes),
     t.images,
   );
@@ -210,7 +217,7 @@ function outputGradTransform(scope: WasmKernelScope, kernels: SimdKernels, dy: t
     scope, kernels, 'winogradOutputGrad',
     [scope.offset(dy), scope.offset(dm)],
     [t.yBytes, t.mBytes],
-    [t.tilesH, t.tilesW, t.cout, t.count * t.cout * 4],
+    t.outputWords,
     t.images * (t.yBytes + 9 * t.mBytes),
     t.images,
   );
@@ -245,9 +252,9 @@ export function winogradConv2d(scope: WasmKernelScope, kernels: SimdKernels, x: 
   const m = scope.output([9, t.count, t.cout]);
   planeProducts(
     scope, kernels,
-    { at: scope.offset(v), plane: t.count * t.depth * 4, sam: t.depth * 4, sak: 4 },
-    { at: scope.offset(u), plane: t.depth * t.cout * 4, sbk: t.cout * 4 },
-    { at: scope.offset(m), plane: t.count * t.cout * 4, scm: t.cout * 4 },
+    { at: scope.offset(v), plane: t.vPlane, sam: t.depth * 4, sak: 4 },
+    { at: scope.offset(u), plane: t.uPlane, sbk: t.cout * 4 },
+    { at: scope.offset(m), plane: t.mPlane, scm: t.cout * 4 },
     t.count, t.cout, t.depth,
   );
   const y = scope.output(info.outShape as Shape4);
@@ -255,7 +262,7 @@ export function winogradConv2d(scope: WasmKernelScope, kernels: SimdKernels, x: 
     scope, kernels, 'winogradOutput',
     [scope.offset(m), scope.offset(y)],
     [t.mBytes, t.yBytes],
-    [t.tilesH, t.tilesW, t.cout, t.count * t.cout * 4],
+    t.outputWords,
     t.images * (t.yBytes + 9 * t.mBytes),
     t.images,
   );
@@ -270,9 +277,9 @@ export function winogradInputGrad(scope: WasmKernelScope, kernels: SimdKernels, 
   const dv = scope.output([9, t.count, t.depth]);
   planeProducts(
     scope, kernels,
-    { at: scope.offset(dm), plane: t.count * t.cout * 4, sam: t.cout * 4, sak: 4 },
-    { at: scope.offset(ut), plane: t.depth * t.cout * 4, sbk: t.depth * 4 },
-    { at: scope.offset(dv), plane: t.count * t.depth * 4, scm: t.depth * 4 },
+    { at: scope.offset(dm), plane: t.mPlane, sam: t.cout * 4, sak: 4 },
+    { at: scope.offset(ut), plane: t.uPlane, sbk: t.depth * 4 },
+    { at: scope.offset(dv), plane: t.vPlane, scm: t.depth * 4 },
     t.count, t.depth, t.cout,
   );
   const dx = scope.output(info.inShape as Shape4);
@@ -280,7 +287,7 @@ export function winogradInputGrad(scope: WasmKernelScope, kernels: SimdKernels, 
     scope, kernels, 'winogradInputGrad',
     [scope.offset(dv), scope.offset(dx)],
     [t.vBytes, t.xBytes],
-    [t.h, t.w, t.cin, t.tilesH, t.tilesW, t.count * t.depth * 4],
+    t.inputWords,
     t.images * (2 * t.xBytes + 9 * t.vBytes),
     t.images,
   );
@@ -295,9 +302,9 @@ export function winogradFilterGrad(scope: WasmKernelScope, kernels: SimdKernels,
   const du = scope.output([9, t.depth, t.cout]);
   planeProducts(
     scope, kernels,
-    { at: scope.offset(v), plane: t.count * t.depth * 4, sam: 4, sak: t.depth * 4 },
-    { at: scope.offset(dm), plane: t.count * t.cout * 4, sbk: t.cout * 4 },
-    { at: scope.offset(du), plane: t.depth * t.cout * 4, scm: t.cout * 4 },
+    { at: scope.offset(v), plane: t.vPlane, sam: 4, sak: t.depth * 4 },
+    { at: scope.offset(dm), plane: t.mPlane, sbk: t.cout * 4 },
+    { at: scope.offset(du), plane: t.uPlane, scm: t.cout * 4 },
     t.depth, t.cout, t.count,
   );
   return filterGradientTransform(scope, du, t);

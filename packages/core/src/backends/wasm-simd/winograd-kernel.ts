@@ -135,26 +135,47 @@ export function writeWinogradInputGrad(): FunctionWriter {
   return f;
 }
 
+/** Where the output side's walk stands: a tile's row of plane 0, its first pixel, and sizes. */
+interface OutputTile {
+  /** Byte offset of the tile's row in plane 0 of the transformed matrix. */
+  row: Local;
+  /** Byte offset of the tile's first pixel (2 ti, 2 tj) in the NHWC image. */
+  pixel: Local;
+  /** Bytes of one pixel (f channels) and of one output row (2 tilesW pixels). */
+  fBytes: Local;
+  rowBytes: Local;
+}
+
+/**
+ * The walk both output-side transforms share: 8 arguments (two pointers, images, tilesH,
+ * tilesW, f, planeBytes, firstTile), the planes' pointer first or second (`planesArg`); `body`
+ * writes the per-tile code (it runs once, at generation) with the tile's row and pixel set.
+ */
+function writeOutputSide(name: string, planesArg: 0 | 1, body: (f: FunctionWriter, at: OutputTile, planeBytes: Local) => void): FunctionWriter {
+  const f = new FunctionWriter(name, ARGS.slice(0, 8));
+  const [first, second, images, tilesH, tilesW, channels, planeBytes, tile] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local];
+  const [planes, image0] = planesArg === 0 ? [first, second] : [second, first];
+  const at: OutputTile = { row: f.local(I32), pixel: f.local(I32), fBytes: f.local(I32), rowBytes: f.local(I32) };
+  f.get(channels).i32(2).i32Shl().set(at.fBytes);
+  f.get(tilesW).i32(2).i32Mul().get(at.fBytes).i32Mul().set(at.rowBytes);
+  forTiles(f, images, tilesH, tilesW, tile, (image, ti, tj) => {
+    f.get(planes).get(tile).get(at.fBytes).i32Mul().i32Add().set(at.row);
+    // The tile's first output row is 2 (image tilesH + ti).
+    f.get(image).get(tilesH).i32Mul().get(ti).i32Add().i32(2).i32Mul().get(at.rowBytes).i32Mul();
+    f.get(tj).i32(2).i32Mul().get(at.fBytes).i32Mul().i32Add().get(image0).i32Add().set(at.pixel);
+    body(f, at, planeBytes);
+  });
+  return f;
+}
+
 /**
  * winogradOutput(m, y, images, tilesH, tilesW, f, planeBytes, firstTile): y[2 ti + i, 2 tj + j]
  * = (A^T M A)[i][j], A^T = [[1, 1, 0], [0, 1, 1]]; y is [images, 2 tilesH, 2 tilesW, f].
  */
 export function writeWinogradOutput(): FunctionWriter {
-  const f = new FunctionWriter('winogradOutput', ARGS.slice(0, 8));
-  const [m, y, images, tilesH, tilesW, channels, planeBytes, tile] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local];
-  const fBytes = f.local(I32);
-  const off = f.local(I32);
-  const row = f.local(I32);
-  const out = f.local(I32);
-  const rowBytes = f.local(I32);
-  const r = Array.from({ length: 9 }, () => f.local(V128));
-  f.get(channels).i32(2).i32Shl().set(fBytes);
-  f.get(tilesW).i32(2).i32Mul().get(fBytes).i32Mul().set(rowBytes);
-  forTiles(f, images, tilesH, tilesW, tile, (image, ti, tj) => {
-    f.get(m).get(tile).get(fBytes).i32Mul().i32Add().set(row);
-    // Pixel (2 ti, 2 tj) of image `image` (its first output row: 2 (image tilesH + ti)).
-    f.get(image).get(tilesH).i32Mul().get(ti).i32Add().i32(2).i32Mul().get(rowBytes).i32Mul();
-    f.get(tj).i32(2).i32Mul().get(fBytes).i32Mul().i32Add().get(y).i32Add().set(out);
+  return writeOutputSide('winogradOutput', 0, (f, { row, pixel, fBytes, rowBytes }, planeBytes) => {
+    const off = f.local(I32);
+    const r = Array.from({ length: 9 }, () => f.local(V128));
     f.forLoop(off, fBytes, () => {
       for (let i = 0; i < 9; i++) f.get(row).get(planeBytes).i32(i).i32Mul().i32Add().get(off).i32Add().v128Load().set(r[i]!);
       // Along xi: (M0 + M1, M1 + M2) per column nu (rows 0 and 1 reuse r[0..2], r[3..5]).
@@ -164,16 +185,15 @@ export function writeWinogradOutput(): FunctionWriter {
       }
       for (let i = 0; i < 2; i++) {
         const [e0, e1, e2] = [r[3 * i]!, r[3 * i + 1]!, r[3 * i + 2]!];
-        f.get(out).get(off).i32Add();
+        f.get(pixel).get(off).i32Add();
         if (i === 1) f.get(rowBytes).i32Add();
         f.get(e0).get(e1).f32x4Add().v128Store();
-        f.get(out).get(off).i32Add().get(fBytes).i32Add();
+        f.get(pixel).get(off).i32Add().get(fBytes).i32Add();
         if (i === 1) f.get(rowBytes).i32Add();
         f.get(e1).get(e2).f32x4Add().v128Store();
       }
     }, 16);
   });
-  return f;
 }
 
 /**
@@ -181,20 +201,9 @@ export function writeWinogradOutput(): FunctionWriter {
  * of winogradOutput, dM = A dY A^T per tile: (dy0, dy0 + dy1, dy1) along both axes.
  */
 export function writeWinogradOutputGrad(): FunctionWriter {
-  const f = new FunctionWriter('winogradOutputGrad', ARGS.slice(0, 8));
-  const [dy, dm, images, tilesH, tilesW, channels, planeBytes, tile] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local];
-  const fBytes = f.local(I32);
-  const off = f.local(I32);
-  const row = f.local(I32);
-  const at = f.local(I32);
-  const rowBytes = f.local(I32);
-  const s = Array.from({ length: 6 }, () => f.local(V128));
-  f.get(channels).i32(2).i32Shl().set(fBytes);
-  f.get(tilesW).i32(2).i32Mul().get(fBytes).i32Mul().set(rowBytes);
-  forTiles(f, images, tilesH, tilesW, tile, (image, ti, tj) => {
-    f.get(dm).get(tile).get(fBytes).i32Mul().i32Add().set(row);
-    f.get(image).get(tilesH).i32Mul().get(ti).i32Add().i32(2).i32Mul().get(rowBytes).i32Mul();
-    f.get(tj).i32(2).i32Mul().get(fBytes).i32Mul().i32Add().get(dy).i32Add().set(at);
+  return writeOutputSide('winogradOutputGrad', 1, (f, { row, pixel: at, fBytes, rowBytes }, planeBytes) => {
+    const off = f.local(I32);
+    const s = Array.from({ length: 6 }, () => f.local(V128));
     f.forLoop(off, fBytes, () => {
       // s[xi][j] along i: (dy0j, dy0j + dy1j, dy1j); rows 0 and 2 are loads, row 1 their sum.
       f.get(at).get(off).i32Add().v128Load().set(s[0]!);
@@ -217,5 +226,4 @@ export function writeWinogradOutputGrad(): FunctionWriter {
       }
     }, 16);
   });
-  return f;
 }
